@@ -1,0 +1,108 @@
+import { validateConfig, parseConfig } from "../../../modules/config/validate";
+import { CONFIG_RULES } from "../../../modules/config/rules";
+import { formatProblem, InputError, Problem } from "../../../modules/errors";
+import { defaultConfig, editedConfig } from "../../helpers/synth";
+import { generateConfig } from "../../../modules/config/generate";
+
+function problemsOf(input: unknown): Problem[] {
+  const result = validateConfig(input);
+  if (result.ok) {
+    throw new Error("expected the config to be rejected");
+  }
+  return [...result.problems];
+}
+
+/** One case per rule: a config that breaks exactly that rule, and what the problem must say. */
+const cases: { rule: string; edit: (c: any) => void; path: string; value: unknown; says: RegExp }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  { rule: "unknown-key", edit: (c) => { c.workers[0].cdir = "10.9.0.0/16"; }, path: "workers[0].cdir", value: "10.9.0.0/16", says: /not a known key \(did you mean "cidr"\?\).*allowed: the keys region, cidr/ },
+  { rule: "unknown-key", edit: (c) => { c.clinet = {}; }, path: "clinet", value: {}, says: /did you mean "client"/ },
+  { rule: "required-field", edit: (c) => { delete c.client.cidr; }, path: "client.cidr", value: undefined, says: /is required; allowed: a string/ },
+  { rule: "field-type", edit: (c) => { c.workers = {}; }, path: "workers", value: {}, says: /wrong type; allowed: a list/ },
+  { rule: "name-pattern", edit: (c) => { c.name = "Proximate_1"; }, path: "name", value: "Proximate_1", says: /3-16 characters/ },
+  { rule: "region-name", edit: (c) => { c.workers[1].region = "us-west-9"; }, path: "workers[1].region", value: "us-west-9", says: /not an AWS Region.*one of us-east-1/ },
+  { rule: "cidr-syntax", edit: (c) => { c.workers[0].cidr = "10.1.0/16"; }, path: "workers[0].cidr", value: "10.1.0/16", says: /not an IPv4 CIDR block/ },
+  { rule: "cidr-syntax", edit: (c) => { c.workers[0].cidr = "10.1.2.0/16"; }, path: "workers[0].cidr", value: "10.1.2.0/16", says: /host bits set \(the network address is 10\.1\.0\.0\/16\)/ },
+  { rule: "cidr-prefix", edit: (c) => { c.client.cidr = "10.0.0.0/8"; c.workers[0].cidr = "172.16.0.0/16"; c.workers[1].cidr = "172.17.0.0/16"; }, path: "client.cidr", value: "10.0.0.0/8", says: /between \/16 and \/24/ },
+  { rule: "cidr-overlap", edit: (c) => { c.workers[1].cidr = "10.1.128.0/17"; }, path: "workers[1].cidr", value: "10.1.128.0/17", says: /overlaps workers\[0\]\.cidr "10\.1\.0\.0\/16"/ },
+  { rule: "duplicate-worker-region", edit: (c) => { c.workers[1].region = "us-east-1"; }, path: "workers[1].region", value: "us-east-1", says: /repeats workers\[0\]\.region/ },
+  { rule: "worker-is-client", edit: (c) => { c.workers[0].region = "eu-west-2"; }, path: "workers[0].region", value: "eu-west-2", says: /is the client Region/ },
+  { rule: "workers-count", edit: (c) => { c.workers = []; }, path: "workers", value: [], says: /1 to 16 worker Regions/ },
+  { rule: "dataset-name-pattern", edit: (c) => { c.workers[0].datasets[0].name = "ERA5"; }, path: "workers[0].datasets[0].name", value: "ERA5", says: /lowercase letters/ },
+  { rule: "dataset-name-unique", edit: (c) => { c.workers[1].datasets[0].name = "era5"; }, path: "workers[1].datasets[0].name", value: "era5", says: /repeats workers\[0\]\.datasets\[0\]\.name/ },
+  { rule: "s3-uri", edit: (c) => { c.workers[0].datasets[0].s3 = "https://era5-pds.s3.amazonaws.com"; }, path: "workers[0].datasets[0].s3", value: "https://era5-pds.s3.amazonaws.com", says: /s3:\/\/<bucket>\[\/<prefix>\]/ },
+  { rule: "s3-uri", edit: (c) => { c.workers[0].datasets[0].s3 = "s3://Era5_PDS"; }, path: "workers[0].datasets[0].s3", value: "s3://Era5_PDS", says: /not an S3 URI/ },
+  { rule: "dataset-path-absolute", edit: (c) => { c.workers[0].datasets[0].path = "era5"; }, path: "workers[0].datasets[0].path", value: "era5", says: /absolute path/ },
+  { rule: "dataset-path-absolute", edit: (c) => { c.workers[0].datasets[0].path = "/"; }, path: "workers[0].datasets[0].path", value: "/", says: /not \/ itself/ },
+  { rule: "dataset-path-overlap", edit: (c) => { c.workers[0].datasets.push({ name: "era5-zarr", s3: "s3://era5-pds/zarr", path: "/era5/zarr" }); }, path: "workers[0].datasets[1].path", value: "/era5/zarr", says: /overlaps workers\[0\]\.datasets\[0\]\.path "\/era5"/ },
+  { rule: "dataset-s3-overlap", edit: (c) => { c.workers[0].datasets.push({ name: "era5-zarr", s3: "s3://era5-pds/zarr", path: "/era5-zarr" }); }, path: "workers[0].datasets[1].s3", value: "s3://era5-pds/zarr", says: /same or a nested S3 location/ },
+  { rule: "datasets-per-region", edit: (c) => { c.workers[0].datasets = Array.from({ length: 9 }, (_, i) => ({ name: `d${i}x`, s3: `s3://bucket-${i}`, path: `/d${i}` })); }, path: "workers[0].datasets", value: undefined, says: /1 to 8 datasets per Region/ },
+  { rule: "availability-zones", edit: (c) => { c.workers[0].availabilityZones = ["us-east-1a", "us-west-2b"]; }, path: "workers[0].availabilityZones[1]", value: "us-west-2b", says: /not a zone of us-east-1/ },
+  { rule: "availability-zones", edit: (c) => { c.client.availabilityZones = ["eu-west-2a"]; }, path: "client.availabilityZones", value: ["eu-west-2a"], says: /lists 1 zones; allowed: 2-3/ },
+  { rule: "asn-range", edit: (c) => { c.client.transitGatewayAsn = 65000 + 1000; }, path: "client.transitGatewayAsn", value: 66000, says: /64512-65534/ },
+  { rule: "asn-unique", edit: (c) => { c.workers[0].transitGatewayAsn = 64600; c.workers[1].transitGatewayAsn = 64600; }, path: "workers[1].transitGatewayAsn", value: 64600, says: /equals the ASN of workers\[0\]/ },
+  { rule: "state-backend", edit: (c) => { c.state = { backend: "gcs", bucket: "x" }; }, path: "state.backend", value: "gcs", says: /"s3" .* or "local"/ },
+  { rule: "state-bucket-name", edit: (c) => { c.state.bucket = "Bad_Bucket"; }, path: "state.bucket", value: "Bad_Bucket", says: /valid S3 bucket name/ },
+  { rule: "required-field", edit: (c) => { delete c.state.region; }, path: "state.region", value: undefined, says: /is required/ },
+  { rule: "unknown-key", edit: (c) => { c.state = { backend: "local", bucket: "x" }; }, path: "state.bucket", value: "x", says: /allowed: the keys backend, directory/ },
+  { rule: "state-key-prefix", edit: (c) => { c.state.keyPrefix = "/leading"; }, path: "state.keyPrefix", value: "/leading", says: /without leading or trailing/ },
+  { rule: "log-retention", edit: (c) => { c.logRetentionDays = 10; }, path: "logRetentionDays", value: 10, says: /one of 1, 3, 5, 7, 14, 30/ },
+  { rule: "account-id", edit: (c) => { c.allowedAccountIds = ["12345"]; }, path: "allowedAccountIds[0]", value: "12345", says: /12 digits/ },
+  { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
+];
+
+describe("topology config validation", () => {
+  test("the default topology in cdktf.json is valid", () => {
+    expect(validateConfig(defaultConfig())).toMatchObject({ ok: true });
+  });
+
+  test.each([1, 2, 5, 10, 16])("a generated topology with %i worker Regions is valid", (count) => {
+    expect(validateConfig(generateConfig(count))).toMatchObject({ ok: true });
+  });
+
+  test.each(cases)("fails when rule $rule is broken at $path", ({ rule, edit, path, value, says }) => {
+    const problems = problemsOf(editedConfig(edit));
+    const problem = problems.find((p) => p.rule === rule && p.path === path);
+    expect(problem).toBeDefined();
+    if (value !== undefined) {
+      expect(problem?.value).toEqual(value);
+    }
+    const text = formatProblem(problem as Problem);
+    expect(text.startsWith(`${path}: got `)).toBe(true);
+    expect(text).toMatch(says);
+  });
+
+  test("every cross-field rule has a case above", () => {
+    const covered = new Set(cases.map((c) => c.rule));
+    for (const rule of CONFIG_RULES) {
+      expect(covered).toContain(rule.id);
+    }
+  });
+
+  test("fails with every problem at once, not only the first", () => {
+    const problems = problemsOf(
+      editedConfig((c) => {
+        c.name = "X";
+        c.workers[0].cidr = "10.0.0.0/16";
+        c.workers[1].region = "eu-west-2";
+        c.workers[1].datasets[0].path = "relative";
+        c.extra = true;
+      }),
+    );
+    expect(problems.map((p) => p.rule).sort()).toEqual(
+      ["cidr-overlap", "dataset-path-absolute", "name-pattern", "unknown-key", "worker-is-client"].sort(),
+    );
+  });
+
+  test("fails when the input is not an object", () => {
+    expect(problemsOf("proximate")[0]).toMatchObject({ path: "", rule: "field-type" });
+  });
+
+  test("parseConfig throws an InputError listing every problem with its source", () => {
+    const input = editedConfig((c) => {
+      c.workers[0].cidr = "10.0.0.0/16";
+      c.workers[1].cidr = "10.0.0.0/16";
+    });
+    expect(() => parseConfig(input, "topology.json")).toThrow(InputError);
+    expect(() => parseConfig(input, "topology.json")).toThrow(/invalid topology config \(topology\.json\): 3 problems/);
+  });
+});

@@ -1,0 +1,38 @@
+import { resolve } from "node:path";
+import { App } from "cdktf";
+import { loadConfigSource } from "./modules/config/load";
+import { resolveTopology, DEFAULTS } from "./modules/config/topology";
+import { parseConfig } from "./modules/config/validate";
+import { InputError } from "./modules/errors";
+import { buildTopology } from "./stacks/topology";
+
+/**
+ * The app: read the topology config (PROXIMATE_CONFIG or cdktf.json), validate it once, and
+ * only then create the app, so that an invalid config writes nothing and a previous
+ * cdktf.out stays intact.
+ */
+function main(): void {
+  // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
+  // them on) each trace is mapped back to TypeScript, which dominated synth time. Errors thrown
+  // by the app still carry stacks, with positions in the transpiled code.
+  process.setSourceMapsEnabled(false);
+  const projectDir = process.cwd();
+  let topology;
+  try {
+    const source = loadConfigSource(process.env, projectDir);
+    topology = resolveTopology(parseConfig(source.raw, source.description));
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const stateDirectory =
+    topology.state.backend === "local" ? topology.state.directory ?? DEFAULTS.localStateDirectory : DEFAULTS.localStateDirectory;
+  const app = new App();
+  buildTopology(app, topology, { localStateDirectory: resolve(projectDir, stateDirectory) });
+  app.synth();
+}
+
+main();

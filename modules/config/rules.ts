@@ -1,0 +1,349 @@
+import { Problem } from "../errors";
+import { blocksOverlap, Ipv4Block, parseIpv4Cidr } from "../network/cidr";
+import { defaultTransitGatewayAsn, isAwsRegion } from "./regions";
+import { LIMITS, S3_URI_PATTERN } from "./schema";
+
+/**
+ * Cross-field rules of the topology config. Each rule reads the raw input defensively
+ * (fields may be missing or of the wrong type: the schema reports those) so that every
+ * problem in a config is reported in one run.
+ */
+export interface ConfigRule {
+  readonly id: string;
+  readonly description: string;
+  readonly check: (input: unknown) => Problem[];
+}
+
+type Loose = Record<string, unknown>;
+
+function isObject(value: unknown): value is Loose {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A Region entry as found in the input, with the path it sits at. */
+interface RegionEntry {
+  readonly path: string;
+  readonly raw: Loose;
+}
+
+function regionEntries(input: unknown): RegionEntry[] {
+  if (!isObject(input)) {
+    return [];
+  }
+  const entries: RegionEntry[] = [];
+  if (isObject(input.client)) {
+    entries.push({ path: "client", raw: input.client });
+  }
+  if (Array.isArray(input.workers)) {
+    input.workers.forEach((worker, index) => {
+      if (isObject(worker)) {
+        entries.push({ path: `workers[${index}]`, raw: worker });
+      }
+    });
+  }
+  return entries;
+}
+
+function workerEntries(input: unknown): RegionEntry[] {
+  return regionEntries(input).filter((entry) => entry.path !== "client");
+}
+
+interface DatasetEntry {
+  readonly path: string;
+  readonly regionPath: string;
+  readonly raw: Loose;
+}
+
+function datasetEntries(worker: RegionEntry): DatasetEntry[] {
+  const datasets = worker.raw.datasets;
+  if (!Array.isArray(datasets)) {
+    return [];
+  }
+  return datasets.flatMap((dataset, index) =>
+    isObject(dataset) ? [{ path: `${worker.path}.datasets[${index}]`, regionPath: worker.path, raw: dataset }] : [],
+  );
+}
+
+function stringField(raw: Loose, key: string): string | undefined {
+  const value = raw[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+const cidrOverlap: ConfigRule = {
+  id: "cidr-overlap",
+  description: "No two Regions' CIDR blocks overlap (their VPCs are routed to each other).",
+  check(input) {
+    const blocks: { path: string; block: Ipv4Block }[] = [];
+    for (const entry of regionEntries(input)) {
+      const cidr = stringField(entry.raw, "cidr");
+      const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+      if (parsed !== undefined && !("error" in parsed)) {
+        blocks.push({ path: `${entry.path}.cidr`, block: parsed });
+      }
+    }
+    const problems: Problem[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (blocksOverlap(blocks[i].block, blocks[j].block)) {
+          problems.push({
+            path: blocks[i].path,
+            value: blocks[i].block.cidr,
+            message: `overlaps ${blocks[j].path} "${blocks[j].block.cidr}"`,
+            allowed: "CIDR blocks that share no address with any other Region's block",
+            rule: this.id,
+          });
+        }
+      }
+    }
+    return problems;
+  },
+};
+
+const duplicateWorkerRegion: ConfigRule = {
+  id: "duplicate-worker-region",
+  description: "Each worker Region appears once (one pool, one file system per Region).",
+  check(input) {
+    const seen = new Map<string, string>();
+    const problems: Problem[] = [];
+    for (const entry of workerEntries(input)) {
+      const region = stringField(entry.raw, "region");
+      if (region === undefined) {
+        continue;
+      }
+      const first = seen.get(region);
+      if (first !== undefined) {
+        problems.push({
+          path: `${entry.path}.region`,
+          value: region,
+          message: `repeats ${first}.region`,
+          allowed: "each worker Region once; put several datasets of a Region in its datasets list",
+          rule: this.id,
+        });
+      } else {
+        seen.set(region, entry.path);
+      }
+    }
+    return problems;
+  },
+};
+
+const workerIsClient: ConfigRule = {
+  id: "worker-is-client",
+  description: "No worker Region equals the client Region.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.client)) {
+      return [];
+    }
+    const clientRegion = stringField(input.client, "region");
+    return workerEntries(input).flatMap((entry) =>
+      clientRegion !== undefined && stringField(entry.raw, "region") === clientRegion
+        ? [
+            {
+              path: `${entry.path}.region`,
+              value: clientRegion,
+              message: "is the client Region",
+              allowed: "a Region other than client.region (the client Region hosts the scheduler, catalog and notebook)",
+              rule: this.id,
+            },
+          ]
+        : [],
+    );
+  },
+};
+
+const datasetNameUnique: ConfigRule = {
+  id: "dataset-name-unique",
+  description: "Dataset names are unique across the whole topology (the catalog is keyed on them).",
+  check(input) {
+    const seen = new Map<string, string>();
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      for (const dataset of datasetEntries(worker)) {
+        const name = stringField(dataset.raw, "name");
+        if (name === undefined) {
+          continue;
+        }
+        const first = seen.get(name);
+        if (first !== undefined) {
+          problems.push({
+            path: `${dataset.path}.name`,
+            value: name,
+            message: `repeats ${first}.name`,
+            allowed: "a dataset name used once in the whole topology",
+            rule: this.id,
+          });
+        } else {
+          seen.set(name, dataset.path);
+        }
+      }
+    }
+    return problems;
+  },
+};
+
+function pathsOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+const datasetPathOverlap: ConfigRule = {
+  id: "dataset-path-overlap",
+  description: "Within a Region, dataset paths on the file system do not overlap (/a and /a/b clash).",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      const seen: { path: string; value: string }[] = [];
+      for (const dataset of datasetEntries(worker)) {
+        const value = stringField(dataset.raw, "path");
+        if (value === undefined) {
+          continue;
+        }
+        const clash = seen.find((other) => pathsOverlap(other.value, value));
+        if (clash !== undefined) {
+          problems.push({
+            path: `${dataset.path}.path`,
+            value,
+            message: `overlaps ${clash.path} "${clash.value}" on the same file system`,
+            allowed: "paths that are neither equal nor nested within one Region",
+            rule: this.id,
+          });
+        }
+        seen.push({ path: `${dataset.path}.path`, value });
+      }
+    }
+    return problems;
+  },
+};
+
+function s3Location(uri: string): string | undefined {
+  const match = S3_URI_PATTERN.exec(uri);
+  if (match === null) {
+    return undefined;
+  }
+  const prefix = (match[2] ?? "").replace(/^\/|\/$/g, "");
+  return prefix === "" ? match[1] : `${match[1]}/${prefix}`;
+}
+
+const datasetS3Overlap: ConfigRule = {
+  id: "dataset-s3-overlap",
+  description: "Within a Region, a bucket/prefix is linked once (FSx rejects a second or nested link).",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      const seen: { path: string; location: string }[] = [];
+      for (const dataset of datasetEntries(worker)) {
+        const value = stringField(dataset.raw, "s3");
+        const location = value === undefined ? undefined : s3Location(value);
+        if (location === undefined) {
+          continue;
+        }
+        const clash = seen.find((other) => pathsOverlap(other.location, location));
+        if (clash !== undefined) {
+          problems.push({
+            path: `${dataset.path}.s3`,
+            value,
+            message: `links the same or a nested S3 location as ${clash.path}`,
+            allowed: "S3 locations that are neither equal nor nested within one Region",
+            rule: this.id,
+          });
+        }
+        seen.push({ path: `${dataset.path}.s3`, location });
+      }
+    }
+    return problems;
+  },
+};
+
+const availabilityZones: ConfigRule = {
+  id: "availability-zones",
+  description: `Zones belong to the Region, are distinct, and number ${LIMITS.minZones}-${LIMITS.maxZones}.`,
+  check(input) {
+    const problems: Problem[] = [];
+    for (const entry of regionEntries(input)) {
+      const zones = entry.raw.availabilityZones;
+      const region = stringField(entry.raw, "region");
+      if (!Array.isArray(zones) || region === undefined || !isAwsRegion(region)) {
+        continue;
+      }
+      const allowed = `${LIMITS.minZones}-${LIMITS.maxZones} distinct zone names of ${region}, such as ${region}a`;
+      if (zones.length < LIMITS.minZones || zones.length > LIMITS.maxZones) {
+        problems.push({
+          path: `${entry.path}.availabilityZones`,
+          value: zones,
+          message: `lists ${zones.length} zones`,
+          allowed,
+          rule: this.id,
+        });
+      }
+      const pattern = new RegExp(`^${region}[a-z]$`);
+      zones.forEach((zone, index) => {
+        if (typeof zone !== "string" || !pattern.test(zone)) {
+          problems.push({
+            path: `${entry.path}.availabilityZones[${index}]`,
+            value: zone,
+            message: `is not a zone of ${region}`,
+            allowed,
+            rule: this.id,
+          });
+        } else if (zones.indexOf(zone) !== index) {
+          problems.push({
+            path: `${entry.path}.availabilityZones[${index}]`,
+            value: zone,
+            message: "is listed twice",
+            allowed,
+            rule: this.id,
+          });
+        }
+      });
+    }
+    return problems;
+  },
+};
+
+const asnUnique: ConfigRule = {
+  id: "asn-unique",
+  description: "Transit Gateway ASNs are unique across the topology (peered gateways need distinct ASNs).",
+  check(input) {
+    const seen = new Map<number, { path: string; explicit: boolean }>();
+    const problems: Problem[] = [];
+    for (const entry of regionEntries(input)) {
+      const region = stringField(entry.raw, "region");
+      const explicit = entry.raw.transitGatewayAsn;
+      let asn: number | undefined;
+      if (typeof explicit === "number") {
+        asn = explicit;
+      } else if (explicit === undefined && region !== undefined && isAwsRegion(region)) {
+        asn = defaultTransitGatewayAsn(region);
+      }
+      if (asn === undefined) {
+        continue;
+      }
+      const first = seen.get(asn);
+      // Two default ASNs only collide when the Region itself is repeated, which
+      // duplicate-worker-region already reports.
+      if (first !== undefined && (first.explicit || explicit !== undefined)) {
+        problems.push({
+          path: `${entry.path}.transitGatewayAsn`,
+          value: asn,
+          message: `equals the ASN of ${first.path}${explicit === undefined ? " (this Region's default)" : ""}`,
+          allowed: "an ASN no other Region of the topology uses",
+          rule: this.id,
+        });
+      } else if (first === undefined) {
+        seen.set(asn, { path: entry.path, explicit: explicit !== undefined });
+      }
+    }
+    return problems;
+  },
+};
+
+/** Every cross-field rule, in the order their problems are reported. */
+export const CONFIG_RULES: readonly ConfigRule[] = [
+  cidrOverlap,
+  duplicateWorkerRegion,
+  workerIsClient,
+  datasetNameUnique,
+  datasetPathOverlap,
+  datasetS3Overlap,
+  availabilityZones,
+  asnUnique,
+];

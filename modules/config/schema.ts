@@ -1,0 +1,220 @@
+import { z } from "zod";
+import { parseIpv4Cidr } from "../network/cidr";
+import { AWS_REGIONS, isAwsRegion } from "./regions";
+
+/**
+ * Structure and field-level rules of the topology config. Cross-field rules (overlapping
+ * CIDRs, duplicate Regions, ...) live in `rules.ts`. Every refinement carries a rule id and a
+ * description of what is allowed, which `validate.ts` turns into a `Problem`.
+ */
+
+/** Limits shared by the schema, the rules and their tests. */
+export const LIMITS = {
+  minCidrPrefix: 16,
+  maxCidrPrefix: 24,
+  maxDatasetsPerRegion: 8,
+  minZones: 2,
+  maxZones: 3,
+  maxWorkerRegions: 16,
+} as const;
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
+export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+export const BUCKET_PATTERN = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const S3_URI_PATTERN = /^s3:\/\/([^/]+)(\/(.*[^/])?)?\/?$/;
+export const DATASET_PATH_PATTERN = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+export const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+interface Check<T> {
+  readonly rule: string;
+  readonly test: (value: T) => boolean;
+  readonly message: string | ((value: T) => string);
+  readonly allowed: string;
+}
+
+/** Attaches a named rule to a schema: failures carry `params.rule` and `params.allowed`. */
+function withCheck<S extends z.ZodType>(schema: S, check: Check<z.output<S>>): S {
+  return schema.superRefine((value, ctx) => {
+    if (!check.test(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: typeof check.message === "function" ? check.message(value) : check.message,
+        params: { rule: check.rule, allowed: check.allowed },
+        input: value,
+      });
+    }
+  }) as unknown as S;
+}
+
+const region = withCheck(z.string(), {
+  rule: "region-name",
+  test: isAwsRegion,
+  message: "is not an AWS Region of the aws partition",
+  allowed: `one of ${AWS_REGIONS.join(", ")}`,
+});
+
+const cidr = withCheck(
+  withCheck(z.string(), {
+    rule: "cidr-syntax",
+    test: (value) => !("error" in parseIpv4Cidr(value)),
+    message: (value) => {
+      const parsed = parseIpv4Cidr(value);
+      return "error" in parsed ? parsed.error : "";
+    },
+    allowed: "an IPv4 network in CIDR notation such as 10.1.0.0/16",
+  }),
+  {
+    rule: "cidr-prefix",
+    test: (value) => {
+      const parsed = parseIpv4Cidr(value);
+      return "error" in parsed || (parsed.prefix >= LIMITS.minCidrPrefix && parsed.prefix <= LIMITS.maxCidrPrefix);
+    },
+    message: "has a prefix length outside the range a VPC can use",
+    allowed: `a prefix between /${LIMITS.minCidrPrefix} and /${LIMITS.maxCidrPrefix}`,
+  },
+);
+
+const availabilityZones = z.array(z.string()).optional();
+
+const transitGatewayAsn = withCheck(z.number().int(), {
+  rule: "asn-range",
+  test: (value) => (value >= 64512 && value <= 65534) || (value >= 4200000000 && value <= 4294967294),
+  message: "is not a private ASN",
+  allowed: "a private ASN: 64512-65534 or 4200000000-4294967294",
+}).optional();
+
+const egress = z.enum(["nat", "none"]).optional();
+
+const dataset = z.strictObject({
+  /** Unique name across the topology, used in ids, index documents and Lustre paths. */
+  name: withCheck(z.string(), {
+    rule: "dataset-name-pattern",
+    test: (value) => DATASET_NAME_PATTERN.test(value),
+    message: "is not a valid dataset name",
+    allowed: "2-32 characters: lowercase letters, digits and '-', starting with a letter",
+  }),
+  /** Public S3 location, `s3://bucket[/prefix]`, in the same Region as its workers. */
+  s3: withCheck(z.string(), {
+    rule: "s3-uri",
+    test: (value) => {
+      const match = S3_URI_PATTERN.exec(value);
+      return match !== null && BUCKET_PATTERN.test(match[1]) && !value.includes("//", 5);
+    },
+    message: "is not an S3 URI",
+    allowed: "s3://<bucket>[/<prefix>] with a valid bucket name (3-63 lowercase letters, digits, '.' and '-')",
+  }),
+  /** Where the dataset appears on the Lustre file system (the DRA's file_system_path). */
+  path: withCheck(z.string(), {
+    rule: "dataset-path-absolute",
+    test: (value) => DATASET_PATH_PATTERN.test(value),
+    message: "is not an absolute directory path below the file system root",
+    allowed: "an absolute path such as /era5 (letters, digits, '.', '_', '-'; no trailing slash; not / itself)",
+  }),
+});
+
+const regionFields = {
+  region,
+  cidr,
+  /** @default two zones, `<region>a` and `<region>b` */
+  availabilityZones,
+  /** @default 64512 + the Region's position in the known-Region list (unique per Region) */
+  transitGatewayAsn,
+  /** @default "nat" in the client Region (the notebook installs packages), "none" in worker Regions (VPC endpoints only) */
+  egress,
+};
+
+const client = z.strictObject({ ...regionFields });
+
+const worker = z.strictObject({
+  ...regionFields,
+  datasets: withCheck(z.array(dataset), {
+    rule: "datasets-per-region",
+    test: (value) => value.length >= 1 && value.length <= LIMITS.maxDatasetsPerRegion,
+    message: "has the wrong number of datasets",
+    allowed: `1 to ${LIMITS.maxDatasetsPerRegion} datasets per Region (an FSx for Lustre file system takes at most 8 data repository associations)`,
+  }),
+});
+
+const s3State = z.strictObject({
+  backend: z.literal("s3"),
+  /** State bucket, created by the `state` bootstrap stack. */
+  bucket: withCheck(z.string(), {
+    rule: "state-bucket-name",
+    test: (value) => BUCKET_PATTERN.test(value),
+    message: "is not a valid S3 bucket name",
+    allowed: "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+  }),
+  region,
+  /** @default the topology name */
+  keyPrefix: withCheck(z.string(), {
+    rule: "state-key-prefix",
+    test: (value) => KEY_PREFIX_PATTERN.test(value),
+    message: "is not a usable S3 key prefix",
+    allowed: "path segments of letters, digits and !_.*'()- separated by '/', without leading or trailing '/'",
+  }).optional(),
+});
+
+const localState = z.strictObject({
+  backend: z.literal("local"),
+  /** @default "terraform-state" (relative to the project directory) */
+  directory: withCheck(z.string(), {
+    rule: "state-directory",
+    test: (value) => value.length > 0 && !value.includes("\0"),
+    message: "is not a usable directory",
+    allowed: "a non-empty directory path",
+  }).optional(),
+});
+
+export const STATE_BACKENDS = ["s3", "local"] as const;
+
+const state = z.discriminatedUnion("backend", [s3State, localState]);
+
+/** The topology config: `context.proximate` in cdktf.json, or the file named by PROXIMATE_CONFIG. */
+export const configSchema = z.strictObject({
+  /** Topology name: prefixes resource names and tags. */
+  name: withCheck(z.string(), {
+    rule: "name-pattern",
+    test: (value) => NAME_PATTERN.test(value),
+    message: "is not a valid topology name",
+    allowed: "3-16 characters: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+  }),
+  state,
+  client,
+  workers: withCheck(z.array(worker), {
+    rule: "workers-count",
+    test: (value) => value.length >= 1 && value.length <= LIMITS.maxWorkerRegions,
+    message: "has the wrong number of worker Regions",
+    allowed: `1 to ${LIMITS.maxWorkerRegions} worker Regions (at least one Region next to a dataset)`,
+  }),
+  /** Extra tags on every resource. @default none */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** Retention of every CloudWatch log group, in days. @default 30 */
+  logRetentionDays: withCheck(z.number(), {
+    rule: "log-retention",
+    test: (value) => (LOG_RETENTION_DAYS as readonly number[]).includes(value),
+    message: "is not a retention period CloudWatch Logs accepts",
+    allowed: `one of ${LOG_RETENTION_DAYS.join(", ")} days`,
+  }).optional(),
+  /** Refuse to plan against any other account. @default any account */
+  allowedAccountIds: z
+    .array(
+      withCheck(z.string(), {
+        rule: "account-id",
+        test: (value) => /^\d{12}$/.test(value),
+        message: "is not an AWS account id",
+        allowed: "12 digits",
+      }),
+    )
+    .optional(),
+});
+
+/** The config as written by the user (optional fields may be absent). */
+export type ProximateConfig = z.output<typeof configSchema>;
+export type RegionConfig = z.output<typeof client>;
+export type WorkerConfig = z.output<typeof worker>;
+export type DatasetConfig = z.output<typeof dataset>;
+export type StateConfig = z.output<typeof state>;

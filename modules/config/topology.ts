@@ -1,0 +1,100 @@
+import { planSubnets, SubnetPlan } from "../network/cidr";
+import { poolName } from "../naming";
+import { defaultTransitGatewayAsn } from "./regions";
+import { DatasetConfig, ProximateConfig, RegionConfig, StateConfig } from "./schema";
+
+/** Defaults applied to a validated config. Documented in the README's config reference. */
+export const DEFAULTS = {
+  logRetentionDays: 30,
+  zoneSuffixes: ["a", "b"],
+  clientEgress: "nat",
+  workerEgress: "none",
+  localStateDirectory: "terraform-state",
+} as const;
+
+/** Everything the stacks need to know about one Region, with defaults resolved. */
+export interface RegionPlan {
+  readonly region: string;
+  readonly role: "client" | "worker";
+  readonly cidr: string;
+  readonly zones: readonly string[];
+  readonly transitGatewayAsn: number;
+  /** `nat`: public subnets and one NAT gateway per zone; `none`: private subnets and VPC endpoints only. */
+  readonly egress: "nat" | "none";
+  readonly subnets: SubnetPlan;
+  /** Datasets next to this Region's workers (empty for the client Region). */
+  readonly datasets: readonly DatasetConfig[];
+  /** Dask pool resource of the Region's workers (`pool-<region>`). */
+  readonly pool: string;
+}
+
+/** One Transit Gateway peering: requested from `requester`, accepted in `accepter`. */
+export interface PeeringPlan {
+  readonly requester: string;
+  readonly accepter: string;
+}
+
+/** The resolved topology the app is built from. */
+export interface Topology {
+  readonly name: string;
+  readonly state: StateConfig;
+  readonly client: RegionPlan;
+  readonly workers: readonly RegionPlan[];
+  /** The client Region first, then the workers in config order. */
+  readonly regions: readonly RegionPlan[];
+  readonly peerings: readonly PeeringPlan[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly logRetentionDays: number;
+  readonly allowedAccountIds?: readonly string[];
+}
+
+function planRegion(config: RegionConfig, role: "client" | "worker", datasets: readonly DatasetConfig[]): RegionPlan {
+  const zones = config.availabilityZones ?? DEFAULTS.zoneSuffixes.map((suffix) => `${config.region}${suffix}`);
+  return {
+    region: config.region,
+    role,
+    cidr: config.cidr,
+    zones,
+    transitGatewayAsn: config.transitGatewayAsn ?? defaultTransitGatewayAsn(config.region),
+    egress: config.egress ?? (role === "client" ? DEFAULTS.clientEgress : DEFAULTS.workerEgress),
+    subnets: planSubnets(config.cidr, zones.length),
+    datasets,
+    pool: poolName(config.region),
+  };
+}
+
+/**
+ * Which side requests each peering. The client Region always accepts; between two worker
+ * Regions the one whose name sorts later requests. The rule depends on Region names only,
+ * so reordering or adding worker Regions never flips an existing peering.
+ */
+export function planPeerings(client: string, workers: readonly string[]): PeeringPlan[] {
+  const peerings: PeeringPlan[] = workers.map((worker) => ({ requester: worker, accepter: client }));
+  const sorted = [...workers].sort();
+  for (let i = 0; i < sorted.length; i++) {
+    for (let j = i + 1; j < sorted.length; j++) {
+      peerings.push({ requester: sorted[j], accepter: sorted[i] });
+    }
+  }
+  return peerings;
+}
+
+/** Resolves defaults of a validated config into the plan the stacks are built from. */
+export function resolveTopology(config: ProximateConfig): Topology {
+  const client = planRegion(config.client, "client", []);
+  const workers = config.workers.map((worker) => planRegion(worker, "worker", worker.datasets));
+  return {
+    name: config.name,
+    state: config.state,
+    client,
+    workers,
+    regions: [client, ...workers],
+    peerings: planPeerings(
+      client.region,
+      workers.map((worker) => worker.region),
+    ),
+    tags: config.tags ?? {},
+    logRetentionDays: config.logRetentionDays ?? DEFAULTS.logRetentionDays,
+    allowedAccountIds: config.allowedAccountIds,
+  };
+}

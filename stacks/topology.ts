@@ -1,0 +1,121 @@
+import { App } from "cdktf";
+import { Topology } from "../modules/config/topology";
+import { AcceptStack } from "./accept-stack";
+import { NetworkStack } from "./network-stack";
+import { PeeringStack } from "./peering-stack";
+import { RegionStack, StateLocation } from "./region-stack";
+import { AcceptedPeering, RoutesStack } from "./routes-stack";
+import { StateStack } from "./state-stack";
+
+/** Options that come from the environment, resolved by main.ts. */
+export interface BuildOptions {
+  /** Absolute directory for local state files (the bootstrap stack, or every stack with `backend: "local"`). */
+  readonly localStateDirectory: string;
+}
+
+/** Every stack of a topology, keyed by Region. */
+export interface ProximateStacks {
+  readonly state?: StateStack;
+  readonly network: ReadonlyMap<string, NetworkStack>;
+  readonly peering: ReadonlyMap<string, PeeringStack>;
+  readonly accept: ReadonlyMap<string, AcceptStack>;
+  readonly routes: ReadonlyMap<string, RoutesStack>;
+  /** Every stack in creation order. */
+  readonly all: readonly (RegionStack | StateStack)[];
+}
+
+function stateLocation(topology: Topology, options: BuildOptions): StateLocation {
+  const state = topology.state;
+  if (state.backend === "s3") {
+    return { backend: "s3", bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? topology.name };
+  }
+  return { backend: "local", directory: options.localStateDirectory };
+}
+
+function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T {
+  const value = map.get(key);
+  if (value === undefined) {
+    throw new Error(`no ${what} for ${key}`);
+  }
+  return value;
+}
+
+/**
+ * Composes the app from a resolved topology. The stack graph, in deploy waves:
+ * 1. `network-<region>` for every Region (independent of each other);
+ * 2. `peering-<region>`: peering requests (the client Region only accepts);
+ * 3. `accept-<region>`: accepters of the requests made to that Region;
+ * 4. `routes-<region>`: Transit Gateway routes over the accepted peerings.
+ * With an S3 backend, the `state` bootstrap stack comes first.
+ */
+export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
+  const state = stateLocation(topology, options);
+  const all: (RegionStack | StateStack)[] = [];
+  let stateStack: StateStack | undefined;
+  if (topology.state.backend === "s3") {
+    stateStack = new StateStack(app, {
+      topologyName: topology.name,
+      bucket: topology.state.bucket,
+      region: topology.state.region,
+      localStateDirectory: options.localStateDirectory,
+      tags: topology.tags,
+      allowedAccountIds: topology.allowedAccountIds,
+    });
+    all.push(stateStack);
+  }
+  const common = { topology, state };
+  const track = <T extends RegionStack>(stack: T): T => {
+    if (stateStack !== undefined) {
+      stack.addDependency(stateStack);
+    }
+    all.push(stack);
+    return stack;
+  };
+
+  const network = new Map<string, NetworkStack>();
+  for (const plan of topology.regions) {
+    network.set(plan.region, track(new NetworkStack(app, { ...common, region: plan.region, plan })));
+  }
+
+  const peering = new Map<string, PeeringStack>();
+  for (const plan of topology.regions) {
+    const peers = topology.peerings.filter((p) => p.requester === plan.region).map((p) => required(network, p.accepter, "network stack"));
+    if (peers.length > 0) {
+      peering.set(
+        plan.region,
+        track(new PeeringStack(app, { ...common, region: plan.region, local: required(network, plan.region, "network stack"), peers })),
+      );
+    }
+  }
+
+  const accept = new Map<string, AcceptStack>();
+  for (const plan of topology.regions) {
+    const requesters = topology.peerings
+      .filter((p) => p.accepter === plan.region)
+      .map((p) => required(peering, p.requester, "peering stack"));
+    if (requesters.length > 0) {
+      accept.set(plan.region, track(new AcceptStack(app, { ...common, region: plan.region, requesters })));
+    }
+  }
+
+  const cidrOf = new Map(topology.regions.map((plan) => [plan.region, plan.cidr]));
+  const routes = new Map<string, RoutesStack>();
+  for (const plan of topology.regions) {
+    const peerings: AcceptedPeering[] = topology.peerings
+      .filter((p) => p.requester === plan.region || p.accepter === plan.region)
+      .map((p) => {
+        const peerRegion = p.requester === plan.region ? p.accepter : p.requester;
+        return {
+          peerRegion,
+          peerCidr: required(cidrOf, peerRegion, "CIDR"),
+          accepter: required(required(accept, p.accepter, "accept stack").accepters, p.requester, "accepter"),
+        };
+      });
+    routes.set(
+      plan.region,
+      track(new RoutesStack(app, { ...common, region: plan.region, local: required(network, plan.region, "network stack"), peerings })),
+    );
+  }
+
+  return { state: stateStack, network, peering, accept, routes, all };
+}
