@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { PolicyStatement } from "../modules/iam";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -9,7 +10,10 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 
 /** Properties of a {@link SecureBucket}. */
 export interface SecureBucketProps {
-  readonly bucketName: string;
+  /** Exact bucket name; give this or `bucketPrefix`. */
+  readonly bucketName?: string;
+  /** Name prefix; Terraform appends a unique suffix (for buckets named per deployment). */
+  readonly bucketPrefix?: string;
   /**
    * Keep every version of every object.
    * @default false
@@ -26,10 +30,11 @@ export interface SecureBucketProps {
    */
   readonly kmsKeyArn?: string;
   /**
-   * Extra statements for the bucket policy (the TLS-only statement is always present).
+   * Extra statements for the bucket policy, given the bucket's ARN (the TLS-only statement is
+   * always present).
    * @default none
    */
-  readonly extraPolicyStatements?: readonly Record<string, unknown>[];
+  readonly extraPolicyStatements?: (bucketArn: string) => readonly PolicyStatement[];
 }
 
 /**
@@ -43,8 +48,12 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    if ((props.bucketName === undefined) === (props.bucketPrefix === undefined)) {
+      throw new Error(`SecureBucket ${id}: give exactly one of bucketName and bucketPrefix`);
+    }
     this.bucket = new S3Bucket(this, "Default", {
       bucket: props.bucketName,
+      bucketPrefix: props.bucketPrefix,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     new S3BucketOwnershipControls(this, "ownership", {
@@ -88,7 +97,7 @@ export class SecureBucket extends Construct {
             Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
-          ...(props.extraPolicyStatements ?? []),
+          ...(props.extraPolicyStatements?.(this.bucket.arn) ?? []),
         ],
       }),
       // A policy cannot be attached while the public access block is being changed.

@@ -3,8 +3,10 @@ import { Topology } from "../modules/config/topology";
 import { AcceptStack } from "./accept-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
+import { PoolStack } from "./pool-stack";
 import { RegionStack, StateLocation } from "./region-stack";
 import { AcceptedPeering, RoutesStack } from "./routes-stack";
+import { SchedulerStack } from "./scheduler-stack";
 import { StateStack } from "./state-stack";
 
 /** Options that come from the environment, resolved by main.ts. */
@@ -20,6 +22,8 @@ export interface ProximateStacks {
   readonly peering: ReadonlyMap<string, PeeringStack>;
   readonly accept: ReadonlyMap<string, AcceptStack>;
   readonly routes: ReadonlyMap<string, RoutesStack>;
+  readonly scheduler: SchedulerStack;
+  readonly pools: ReadonlyMap<string, PoolStack>;
   /** Every stack in creation order. */
   readonly all: readonly (RegionStack | StateStack)[];
 }
@@ -46,6 +50,10 @@ function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
  * 2. `peering-<region>`: peering requests (the client Region only accepts);
  * 3. `accept-<region>`: accepters of the requests made to that Region;
  * 4. `routes-<region>`: Transit Gateway routes over the accepted peerings.
+ * The slow stacks depend only on their own Region's network stack, so they start in wave 2
+ * and never wait for another Region's slow stack:
+ * - `scheduler-<client>`: the Dask scheduler and its dashboard;
+ * - `pool-<worker>`: the Region's Dask worker pool and data host.
  * With an S3 backend, the `state` bootstrap stack comes first.
  */
 export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
@@ -83,7 +91,15 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
     if (peers.length > 0) {
       peering.set(
         plan.region,
-        track(new PeeringStack(app, { ...common, region: plan.region, local: required(network, plan.region, "network stack"), peers })),
+        track(
+          new PeeringStack(app, {
+            ...common,
+            region: plan.region,
+            local: required(network, plan.region, "network stack"),
+            peers,
+            client: required(network, topology.client.region, "network stack"),
+          }),
+        ),
       );
     }
   }
@@ -117,5 +133,13 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
     );
   }
 
-  return { state: stateStack, network, peering, accept, routes, all };
+  const scheduler = track(
+    new SchedulerStack(app, { ...common, region: topology.client.region, network: required(network, topology.client.region, "network stack") }),
+  );
+  const pools = new Map<string, PoolStack>();
+  for (const plan of topology.workers) {
+    pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack") })));
+  }
+
+  return { state: stateStack, network, peering, accept, routes, scheduler, pools, all };
 }

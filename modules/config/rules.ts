@@ -1,5 +1,7 @@
 import { Problem } from "../errors";
 import { blocksOverlap, Ipv4Block, parseIpv4Cidr } from "../network/cidr";
+import { INSTANCE_TYPES } from "../compute/instance-types";
+import { DEFAULTS, FARGATE_SIZES, isFargateSize } from "./defaults";
 import { defaultTransitGatewayAsn, isAwsRegion } from "./regions";
 import { LIMITS, S3_URI_PATTERN } from "./schema";
 
@@ -336,6 +338,121 @@ const asnUnique: ConfigRule = {
   },
 };
 
+function numberField(raw: unknown, key: string): number | undefined {
+  return isObject(raw) && typeof raw[key] === "number" ? (raw[key] as number) : undefined;
+}
+
+const schedulerSize: ConfigRule = {
+  id: "fargate-size",
+  description: "The scheduler's CPU and memory are a size Fargate offers.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.scheduler)) {
+      return [];
+    }
+    const cpu = numberField(input.scheduler, "cpu") ?? DEFAULTS.scheduler.cpu;
+    const memory = numberField(input.scheduler, "memoryMiB") ?? DEFAULTS.scheduler.memoryMiB;
+    if (isFargateSize(cpu, memory)) {
+      return [];
+    }
+    const range = FARGATE_SIZES[cpu];
+    return [
+      {
+        path: range === undefined ? "scheduler.cpu" : "scheduler.memoryMiB",
+        value: range === undefined ? cpu : memory,
+        message: range === undefined ? "is not a Fargate CPU size" : `is not a memory size Fargate offers with ${cpu} CPU units`,
+        allowed:
+          range === undefined
+            ? `one of ${Object.keys(FARGATE_SIZES).join(", ")} CPU units`
+            : `${range[0]} to ${range[1]} MiB in steps of ${range[2]}`,
+        rule: this.id,
+      },
+    ];
+  },
+};
+
+const poolBounds: ConfigRule = {
+  id: "pool-bounds",
+  description: "Pool minimums do not exceed maximums, and the instances can hold the tasks.",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      const merged = { ...DEFAULTS.pool, ...(isObject(input.pool) ? input.pool : {}), ...(isObject(worker.raw.pool) ? worker.raw.pool : {}) } as Record<string, unknown>;
+      const where = isObject(worker.raw.pool) ? `${worker.path}.pool` : isObject(input.pool) ? "pool" : `${worker.path}.pool`;
+      const num = (key: string) => (typeof merged[key] === "number" ? (merged[key] as number) : undefined);
+      const pairs: [string, string][] = [
+        ["minTasks", "maxTasks"],
+        ["minInstances", "maxInstances"],
+      ];
+      for (const [low, high] of pairs) {
+        const min = num(low);
+        const max = num(high);
+        if (min !== undefined && max !== undefined && min > max) {
+          problems.push({ path: `${where}.${low}`, value: min, message: `exceeds ${high} (${max}) for ${String(worker.raw.region)}`, allowed: `at most ${high}`, rule: this.id });
+        }
+      }
+      const type = typeof merged.instanceType === "string" ? INSTANCE_TYPES[merged.instanceType] : undefined;
+      const tasksPerInstance = num("tasksPerInstance");
+      const processes = num("processesPerTask");
+      const threads = num("threadsPerProcess");
+      if (type !== undefined && tasksPerInstance !== undefined && tasksPerInstance > type.vcpus) {
+        problems.push({
+          path: `${where}.tasksPerInstance`,
+          value: tasksPerInstance,
+          message: `gives tasks less than one vCPU on ${String(merged.instanceType)} (${type.vcpus} vCPUs)`,
+          allowed: `1 to ${type.vcpus}`,
+          rule: this.id,
+        });
+      }
+      if (type !== undefined && tasksPerInstance !== undefined && processes !== undefined && threads !== undefined) {
+        const taskVcpus = type.vcpus / tasksPerInstance;
+        if (processes * threads > taskVcpus * 4) {
+          problems.push({
+            path: `${where}.threadsPerProcess`,
+            value: threads,
+            message: `with ${processes} processes oversubscribes a task of ${taskVcpus} vCPUs more than 4 times`,
+            allowed: `processesPerTask x threadsPerProcess of at most ${taskVcpus * 4}`,
+            rule: this.id,
+          });
+        }
+      }
+      const maxTasks = num("maxTasks");
+      const maxInstances = num("maxInstances");
+      if (maxTasks !== undefined && maxInstances !== undefined && tasksPerInstance !== undefined && maxTasks > maxInstances * tasksPerInstance) {
+        problems.push({
+          path: `${where}.maxTasks`,
+          value: maxTasks,
+          message: `cannot be placed on ${maxInstances} instances of ${tasksPerInstance} tasks for ${String(worker.raw.region)}`,
+          allowed: `at most maxInstances x tasksPerInstance = ${maxInstances * tasksPerInstance}`,
+          rule: this.id,
+        });
+      }
+    }
+    return problems;
+  },
+};
+
+const publicDashboard: ConfigRule = {
+  id: "dashboard-https",
+  description: "A public dashboard is served over HTTPS only, so it needs a certificate.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.dashboard) || input.dashboard.public !== true || typeof input.dashboard.certificateArn === "string") {
+      return [];
+    }
+    return [
+      {
+        path: "dashboard.certificateArn",
+        value: undefined,
+        message: "is required when dashboard.public is true",
+        allowed: "an ACM certificate ARN for the HTTPS listener, or dashboard.public false (internal, the default)",
+        rule: this.id,
+      },
+    ];
+  },
+};
+
 /** Every cross-field rule, in the order their problems are reported. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   cidrOverlap,
@@ -346,4 +463,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   datasetS3Overlap,
   availabilityZones,
   asnUnique,
+  schedulerSize,
+  poolBounds,
+  publicDashboard,
 ];

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DASK_IMAGES } from "../compute/images";
+import { INSTANCE_TYPES } from "../compute/instance-types";
 import { parseIpv4Cidr } from "../network/cidr";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
 
@@ -116,6 +118,45 @@ const dataset = z.strictObject({
   }),
 });
 
+const count = (field: string, min: number, max: number) =>
+  withCheck(z.number(), {
+    rule: "pool-count",
+    test: (value) => Number.isInteger(value) && value >= min && value <= max,
+    message: `is not a usable ${field}`,
+    allowed: `a whole number from ${min} to ${max}`,
+  });
+
+/** Dask worker pool settings; every field optional (defaults in modules/config/topology.ts). */
+const pool = z.strictObject({
+  /** @default "m6i.xlarge" */
+  instanceType: withCheck(z.string(), {
+    rule: "instance-type",
+    test: (value) => INSTANCE_TYPES[value] !== undefined,
+    message: "is not an offered worker instance type",
+    allowed: `one of ${Object.keys(INSTANCE_TYPES).join(", ")}`,
+  }).optional(),
+  /** ECS worker tasks per EC2 instance. @default 1 */
+  tasksPerInstance: count("tasksPerInstance", 1, 32).optional(),
+  /** Dask worker processes per task (`--nworkers`). @default 1 */
+  processesPerTask: count("processesPerTask", 1, 16).optional(),
+  /** Threads per worker process (`--nthreads`, and the pool resource's quantity). @default the task's vCPUs / processesPerTask */
+  threadsPerProcess: count("threadsPerProcess", 1, 64).optional(),
+  /** @default 1 */
+  minTasks: count("minTasks", 0, 1000).optional(),
+  /** @default 12 */
+  maxTasks: count("maxTasks", 1, 1000).optional(),
+  /** @default 0 */
+  minInstances: count("minInstances", 0, 1000).optional(),
+  /** @default 12 */
+  maxInstances: count("maxInstances", 1, 1000).optional(),
+  /** Target average CPU of the worker service, percent. @default 40 */
+  cpuTargetPercent: count("cpuTargetPercent", 5, 95).optional(),
+  /** @default 300 */
+  scaleInCooldownSeconds: count("scaleInCooldownSeconds", 0, 3600).optional(),
+  /** @default 60 */
+  scaleOutCooldownSeconds: count("scaleOutCooldownSeconds", 0, 3600).optional(),
+});
+
 const regionFields = {
   region,
   cidr,
@@ -131,6 +172,10 @@ const client = z.strictObject({ ...regionFields });
 
 const worker = z.strictObject({
   ...regionFields,
+  /** Overrides of the topology-wide `pool` settings for this Region. @default the topology's pool */
+  pool: pool.optional(),
+  /** Run the standalone data host (SSM-managed EC2 instance mounting the file system). @default true */
+  dataHost: z.boolean().optional(),
   datasets: withCheck(z.array(dataset), {
     rule: "datasets-per-region",
     test: (value) => value.length >= 1 && value.length <= LIMITS.maxDatasetsPerRegion,
@@ -190,6 +235,50 @@ export const configSchema = z.strictObject({
     message: "has the wrong number of worker Regions",
     allowed: `1 to ${LIMITS.maxWorkerRegions} worker Regions (at least one Region next to a dataset)`,
   }),
+  /** The Dask image (and so the Dask version) of the scheduler, the workers and the notebook. */
+  dask: z
+    .strictObject({
+      /** @default "pangeo-notebook:2024.06.21" */
+      image: withCheck(z.string(), {
+        rule: "dask-image",
+        test: (value) => DASK_IMAGES[value] !== undefined,
+        message: "is not a known Dask image",
+        allowed: `one of ${Object.keys(DASK_IMAGES).join(", ")} (add an entry to modules/compute/images.ts for another tag)`,
+      }).optional(),
+    })
+    .optional(),
+  /** Private DNS namespace every Region resolves; the scheduler is `scheduler.<namespace>`. @default "<name>.internal" */
+  dnsNamespace: withCheck(z.string(), {
+    rule: "dns-namespace",
+    test: (value) => /^(?=.{3,100}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(value),
+    message: "is not a DNS domain name",
+    allowed: "a lowercase domain of two or more labels, such as proximate.internal",
+  }).optional(),
+  /** Fargate size of the scheduler task. */
+  scheduler: z
+    .strictObject({
+      /** @default 1024 */
+      cpu: z.number().optional(),
+      /** @default 4096 */
+      memoryMiB: z.number().optional(),
+    })
+    .optional(),
+  /** The Dask dashboard's load balancer. */
+  dashboard: z
+    .strictObject({
+      /** Internet-facing instead of internal; then HTTPS only, with `certificateArn`. @default false */
+      public: z.boolean().optional(),
+      /** ACM certificate for the HTTPS listener (required when public). @default none: HTTP on 80 inside the network */
+      certificateArn: withCheck(z.string(), {
+        rule: "certificate-arn",
+        test: (value) => /^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(value),
+        message: "is not an ACM certificate ARN",
+        allowed: "arn:aws:acm:<region>:<account>:certificate/<id>",
+      }).optional(),
+    })
+    .optional(),
+  /** Topology-wide worker pool settings, overridable per worker Region. */
+  pool: pool.optional(),
   /** Extra tags on every resource. @default none */
   tags: z.record(z.string(), z.string()).optional(),
   /** Retention of every CloudWatch log group, in days. @default 30 */
@@ -218,3 +307,4 @@ export type RegionConfig = z.output<typeof client>;
 export type WorkerConfig = z.output<typeof worker>;
 export type DatasetConfig = z.output<typeof dataset>;
 export type StateConfig = z.output<typeof state>;
+export type PoolConfig = z.output<typeof pool>;

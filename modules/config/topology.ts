@@ -1,16 +1,23 @@
+import { DaskImage, daskImage } from "../compute/images";
+import { schedulerDnsName, sizeWorkers, WorkerSizing } from "../compute/dask";
 import { planSubnets, SubnetPlan } from "../network/cidr";
 import { poolName } from "../naming";
+import { DEFAULTS } from "./defaults";
 import { defaultTransitGatewayAsn } from "./regions";
-import { DatasetConfig, ProximateConfig, RegionConfig, StateConfig } from "./schema";
+export { DEFAULTS } from "./defaults";
+import { DatasetConfig, PoolConfig, ProximateConfig, RegionConfig, StateConfig } from "./schema";
 
-/** Defaults applied to a validated config. Documented in the README's config reference. */
-export const DEFAULTS = {
-  logRetentionDays: 30,
-  zoneSuffixes: ["a", "b"],
-  clientEgress: "nat",
-  workerEgress: "none",
-  localStateDirectory: "terraform-state",
-} as const;
+/** A worker Region's Dask pool with defaults resolved. */
+export interface PoolPlan {
+  readonly sizing: WorkerSizing;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly cpuTargetPercent: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+}
 
 /** Everything the stacks need to know about one Region, with defaults resolved. */
 export interface RegionPlan {
@@ -26,6 +33,10 @@ export interface RegionPlan {
   readonly datasets: readonly DatasetConfig[];
   /** Dask pool resource of the Region's workers (`pool-<region>`). */
   readonly pool: string;
+  /** Worker pool settings (worker Regions only). */
+  readonly workers?: PoolPlan;
+  /** Whether the Region runs the standalone data host (worker Regions only). */
+  readonly dataHost: boolean;
 }
 
 /** One Transit Gateway peering: requested from `requester`, accepted in `accepter`. */
@@ -46,9 +57,36 @@ export interface Topology {
   readonly tags: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
   readonly allowedAccountIds?: readonly string[];
+  /** The one Dask image of scheduler, workers and notebook. */
+  readonly daskImage: DaskImage;
+  /** Private DNS namespace resolvable from every Region. */
+  readonly dnsNamespace: string;
+  /** `scheduler.<namespace>`. */
+  readonly schedulerDnsName: string;
+  readonly scheduler: { readonly cpu: number; readonly memoryMiB: number };
+  readonly dashboard: { readonly public: boolean; readonly certificateArn?: string };
 }
 
-function planRegion(config: RegionConfig, role: "client" | "worker", datasets: readonly DatasetConfig[]): RegionPlan {
+function planPool(topologyPool: PoolConfig | undefined, regionPool: PoolConfig | undefined): PoolPlan {
+  const merged = { ...DEFAULTS.pool, ...topologyPool, ...regionPool };
+  return {
+    sizing: sizeWorkers(merged),
+    minTasks: merged.minTasks,
+    maxTasks: merged.maxTasks,
+    minInstances: merged.minInstances,
+    maxInstances: merged.maxInstances,
+    cpuTargetPercent: merged.cpuTargetPercent,
+    scaleInCooldownSeconds: merged.scaleInCooldownSeconds,
+    scaleOutCooldownSeconds: merged.scaleOutCooldownSeconds,
+  };
+}
+
+function planRegion(
+  config: RegionConfig,
+  role: "client" | "worker",
+  datasets: readonly DatasetConfig[],
+  extra: { workers?: PoolPlan; dataHost: boolean } = { dataHost: false },
+): RegionPlan {
   const zones = config.availabilityZones ?? DEFAULTS.zoneSuffixes.map((suffix) => `${config.region}${suffix}`);
   return {
     region: config.region,
@@ -60,6 +98,7 @@ function planRegion(config: RegionConfig, role: "client" | "worker", datasets: r
     subnets: planSubnets(config.cidr, zones.length),
     datasets,
     pool: poolName(config.region),
+    ...extra,
   };
 }
 
@@ -82,7 +121,13 @@ export function planPeerings(client: string, workers: readonly string[]): Peerin
 /** Resolves defaults of a validated config into the plan the stacks are built from. */
 export function resolveTopology(config: ProximateConfig): Topology {
   const client = planRegion(config.client, "client", []);
-  const workers = config.workers.map((worker) => planRegion(worker, "worker", worker.datasets));
+  const workers = config.workers.map((worker) =>
+    planRegion(worker, "worker", worker.datasets, {
+      workers: planPool(config.pool, worker.pool),
+      dataHost: worker.dataHost ?? DEFAULTS.dataHost,
+    }),
+  );
+  const dnsNamespace = config.dnsNamespace ?? `${config.name}.internal`;
   return {
     name: config.name,
     state: config.state,
@@ -96,5 +141,10 @@ export function resolveTopology(config: ProximateConfig): Topology {
     tags: config.tags ?? {},
     logRetentionDays: config.logRetentionDays ?? DEFAULTS.logRetentionDays,
     allowedAccountIds: config.allowedAccountIds,
+    daskImage: daskImage(config.dask?.image ?? DEFAULTS.daskImage),
+    dnsNamespace,
+    schedulerDnsName: schedulerDnsName(dnsNamespace),
+    scheduler: { ...DEFAULTS.scheduler, ...config.scheduler },
+    dashboard: { public: config.dashboard?.public ?? false, certificateArn: config.dashboard?.certificateArn },
   };
 }

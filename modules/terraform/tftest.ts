@@ -50,14 +50,36 @@ export function mockProvider(stack: StackJson): Record<string, unknown> {
   for (const match of text.matchAll(/(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.arn\b/g)) {
     types.add(match[1]);
   }
-  const mocks = [...types].sort().map((type) => {
-    const service = type.startsWith("aws_iam_") ? "iam" : type.startsWith("aws_cloudwatch_log") ? "logs" : type.replace(/^aws_/, "").split("_")[0];
-    const arnRegion = service === "iam" || service === "s3" ? "" : region;
-    const account = service === "s3" ? "" : MOCK_ACCOUNT;
-    return { [type]: { defaults: { arn: `arn:aws:${service}:${arnRegion}:${account}:${type.replace(/^aws_/, "")}/mock` } } };
+  const idTypes = new Set<string>();
+  for (const match of text.matchAll(/(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.id\b/g)) {
+    if (VALIDATED_ID_PREFIXES[match[1]] !== undefined) {
+      idTypes.add(match[1]);
+    }
+  }
+  const mocks = [...new Set([...types, ...idTypes])].sort().map((type) => {
+    const defaults: Record<string, string> = {};
+    if (types.has(type)) {
+      const service = type.startsWith("aws_iam_") ? "iam" : type.startsWith("aws_cloudwatch_log") ? "logs" : type.replace(/^aws_/, "").split("_")[0];
+      const arnRegion = service === "iam" || service === "s3" ? "" : region;
+      const account = service === "s3" ? "" : MOCK_ACCOUNT;
+      defaults.arn = `arn:aws:${service}:${arnRegion}:${account}:${type.replace(/^aws_/, "")}/mock`;
+    }
+    if (idTypes.has(type)) {
+      defaults.id = `${VALIDATED_ID_PREFIXES[type]}0123456789abcdef0`;
+    }
+    return { [type]: { defaults } };
   });
   return mocks.length > 0 ? { mock_resource: mocks } : {};
 }
+
+/**
+ * Resource types whose ids the provider validates by prefix where other resources take them
+ * (a mocked random id would be rejected). Only these get a fixed mock id, so that wiring
+ * assertions between resources of other types stay discriminating.
+ */
+const VALIDATED_ID_PREFIXES: Readonly<Record<string, string>> = {
+  aws_launch_template: "lt-",
+};
 
 /** Name of the stack a `cross-stack-reference-input-<stack>` data source reads. */
 export function upstreamStackOf(dataSourceName: string): string {

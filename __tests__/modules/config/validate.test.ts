@@ -47,6 +47,17 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "state-key-prefix", edit: (c) => { c.state.keyPrefix = "/leading"; }, path: "state.keyPrefix", value: "/leading", says: /without leading or trailing/ },
   { rule: "log-retention", edit: (c) => { c.logRetentionDays = 10; }, path: "logRetentionDays", value: 10, says: /one of 1, 3, 5, 7, 14, 30/ },
   { rule: "account-id", edit: (c) => { c.allowedAccountIds = ["12345"]; }, path: "allowedAccountIds[0]", value: "12345", says: /12 digits/ },
+  { rule: "fargate-size", edit: (c) => { c.scheduler = { cpu: 1024, memoryMiB: 1024 }; }, path: "scheduler.memoryMiB", value: 1024, says: /2048 to 8192 MiB in steps of 1024/ },
+  { rule: "fargate-size", edit: (c) => { c.scheduler = { cpu: 3000 }; }, path: "scheduler.cpu", value: 3000, says: /one of 256, 512, 1024/ },
+  { rule: "pool-bounds", edit: (c) => { c.workers[0].pool = { minTasks: 5, maxTasks: 2 }; }, path: "workers[0].pool.minTasks", value: 5, says: /exceeds maxTasks \(2\)/ },
+  { rule: "pool-bounds", edit: (c) => { c.pool = { maxTasks: 30, maxInstances: 10 }; }, path: "pool.maxTasks", value: 30, says: /at most maxInstances x tasksPerInstance = 10/ },
+  { rule: "pool-bounds", edit: (c) => { c.pool = { instanceType: "m6i.large", tasksPerInstance: 4 }; }, path: "pool.tasksPerInstance", value: 4, says: /less than one vCPU on m6i.large/ },
+  { rule: "pool-count", edit: (c) => { c.pool = { minTasks: -1 }; }, path: "pool.minTasks", value: -1, says: /whole number from 0 to 1000/ },
+  { rule: "instance-type", edit: (c) => { c.workers[1].pool = { instanceType: "t2.nano" }; }, path: "workers[1].pool.instanceType", value: "t2.nano", says: /one of m6i.large/ },
+  { rule: "dask-image", edit: (c) => { c.dask = { image: "daskdev/dask:latest" }; }, path: "dask.image", value: "daskdev/dask:latest", says: /pangeo-notebook:2024.06.21/ },
+  { rule: "dns-namespace", edit: (c) => { c.dnsNamespace = "Proximate"; }, path: "dnsNamespace", value: "Proximate", says: /lowercase domain/ },
+  { rule: "dashboard-https", edit: (c) => { c.dashboard = { public: true }; }, path: "dashboard.certificateArn", value: undefined, says: /required when dashboard.public is true/ },
+  { rule: "certificate-arn", edit: (c) => { c.dashboard = { public: true, certificateArn: "cert-1" }; }, path: "dashboard.certificateArn", value: "cert-1", says: /arn:aws:acm/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
 ];
 

@@ -1,0 +1,74 @@
+import { NANNY_PORTS, schedulerCommand, schedulerDnsName, sizeWorkers, WORKER_PORTS, workerCommand } from "../../../modules/compute/dask";
+import { clientRequirements, DASK_IMAGES, daskImage, DEFAULT_DASK_IMAGE } from "../../../modules/compute/images";
+
+describe("worker sizing", () => {
+  test("one task per m6i.xlarge: all four vCPUs, memory after the instance reserve", () => {
+    expect(sizeWorkers({ instanceType: "m6i.xlarge" })).toEqual({
+      instanceType: "m6i.xlarge",
+      tasksPerInstance: 1,
+      taskCpu: 4096,
+      taskMemoryMiB: 15360,
+      processesPerTask: 1,
+      threadsPerProcess: 4,
+      memoryLimitBytes: Math.floor(15360 * 0.9 * 1024 * 1024),
+    });
+  });
+
+  test.each([
+    [{ instanceType: "m6i.2xlarge", tasksPerInstance: 2 }, 4096, 4, 1],
+    [{ instanceType: "m6i.4xlarge", processesPerTask: 4 }, 16384, 4, 4],
+    [{ instanceType: "c6i.large", threadsPerProcess: 3 }, 2048, 3, 1],
+  ])("%p gives %i CPU units, %i threads x %i processes", (input, cpu, threads, processes) => {
+    const sizing = sizeWorkers(input);
+    expect(sizing.taskCpu).toBe(cpu);
+    expect(sizing.threadsPerProcess).toBe(threads);
+    expect(sizing.processesPerTask).toBe(processes);
+  });
+
+  test("fails when an instance would be split into tasks of less than one vCPU", () => {
+    expect(() => sizeWorkers({ instanceType: "m6i.large", tasksPerInstance: 3 })).toThrow(/tasksPerInstance: got 3; allowed: 1 to 2 on m6i.large/);
+  });
+
+  test("fails when the instance type is not offered", () => {
+    expect(() => sizeWorkers({ instanceType: "x1.mega" })).toThrow(/instanceType: "x1.mega" is not offered/);
+  });
+});
+
+describe("Dask commands", () => {
+  test("the scheduler listens on 8786 with the dashboard on 8787", () => {
+    expect(schedulerCommand()).toEqual(["dask", "scheduler", "--port", "8786", "--dashboard-address", ":8787"]);
+  });
+
+  test("a worker joins the scheduler by DNS name with a pool resource equal to its threads and pinned ports", () => {
+    const sizing = sizeWorkers({ instanceType: "m6i.2xlarge", processesPerTask: 2 });
+    const [shell, flag, script] = workerCommand("us-east-1", schedulerDnsName("proximate.internal"), sizing);
+    expect([shell, flag]).toEqual(["sh", "-c"]);
+    expect(script).toMatch(/^exec dask worker tcp:\/\/scheduler\.proximate\.internal:8786 /);
+    expect(script).toContain("--nworkers 2 --nthreads 4 ");
+    expect(script).toContain("--resources pool-us-east-1=4 ");
+    expect(script).toContain(`--worker-port ${WORKER_PORTS.from}:${WORKER_PORTS.to} --nanny-port ${NANNY_PORTS.from}:${NANNY_PORTS.to}`);
+    expect(script).toContain("--name us-east-1-$(hostname)");
+    expect(script).toContain(`--memory-limit ${sizing.memoryLimitBytes} `);
+  });
+});
+
+describe("Dask images", () => {
+  test("the default image pins one Dask/distributed version for cluster and notebook", () => {
+    const image = daskImage(DEFAULT_DASK_IMAGE);
+    expect(image.clientPackages.dask).toBe(image.clientPackages.distributed);
+    expect(clientRequirements(image)).toContain(`distributed==${image.clientPackages.distributed}`);
+    for (const pkg of ["xarray", "zarr", "netCDF4", "h5netcdf", "fsspec", "s3fs"]) {
+      expect(image.clientPackages[pkg]).toMatch(/^\d+\.\d+/);
+    }
+  });
+
+  test("every known image names a credential-free upstream", () => {
+    for (const image of Object.values(DASK_IMAGES)) {
+      expect(["quay.io", "public.ecr.aws"]).toContain(image.upstream);
+    }
+  });
+
+  test("fails when the image is unknown, listing the known ones", () => {
+    expect(() => daskImage("dask:latest")).toThrow(/"dask:latest" is not a known image; allowed: pangeo-notebook:2024.06.21/);
+  });
+});

@@ -1,0 +1,278 @@
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { NANNY_PORTS, SCHEDULER_PORT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
+import { ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
+import { PoolPlan } from "../modules/config/topology";
+import { datasetReadStatements, serviceTrust } from "../modules/iam";
+import { LUSTRE_PORTS } from "../modules/network/ports";
+import { EcsTaskRoles } from "./ecs-roles";
+
+/** SSM parameter of the ECS-optimised Amazon Linux 2023 AMI, resolved by EC2 at launch. */
+export const ECS_AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+/** Properties of a {@link DaskWorkerPool}. */
+export interface DaskWorkerPoolProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly vpc: Vpc;
+  readonly vpcCidr: string;
+  readonly subnets: readonly Subnet[];
+  /** The client Region's CIDR: the scheduler and the notebook connect from there. */
+  readonly clientCidr: string;
+  /** Every worker Region's CIDR keyed by Region (this one included): workers exchange data directly. */
+  readonly workerCidrs: Readonly<Record<string, string>>;
+  /** DNS name of the scheduler, e.g. `scheduler.proximate.internal`. */
+  readonly schedulerAddress: string;
+  readonly imageUri: string;
+  readonly repositoryArnPattern: string;
+  readonly pool: PoolPlan;
+  /** S3 URIs of the Region's datasets: the workers may read them and nothing else. */
+  readonly datasetUris: readonly string[];
+  /**
+   * The Region's Lustre file system: mounted on every instance and bind-mounted read-only into
+   * the workers at the same path.
+   * @default none: workers read the datasets from S3
+   */
+  readonly lustre?: LustreMount;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * A Region's pool of Dask workers: an ECS cluster on EC2 capacity (Lustre cannot be mounted
+ * on Fargate) from a launch template with the ECS-optimised AL2023 AMI (resolved from SSM at
+ * launch, no AMI data source), IMDSv2 only and an encrypted root volume; an Auto Scaling group
+ * (min 0) behind a capacity provider with managed scaling; and an ECS service of workers that
+ * each advertise the Region's pool resource with a quantity equal to their threads, scaled by
+ * Application Auto Scaling on average CPU.
+ */
+export class DaskWorkerPool extends Construct {
+  public readonly cluster: EcsCluster;
+  public readonly service: EcsService;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly launchTemplate: LaunchTemplate;
+  public readonly autoScalingGroup: AutoscalingGroup;
+  public readonly capacityProvider: EcsCapacityProvider;
+  public readonly taskSecurityGroup: SecurityGroup;
+  public readonly instanceSecurityGroup: SecurityGroup;
+  public readonly scalingTarget: AppautoscalingTarget;
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The container's command, as the task definition holds it. */
+  public readonly command: readonly string[];
+
+  constructor(scope: Construct, id: string, props: DaskWorkerPoolProps) {
+    super(scope, id);
+    const sizing = props.pool.sizing;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/proximate/${props.namePrefix}/workers`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+    const roles = new EcsTaskRoles(this, "roles", {
+      namePrefix: `${props.namePrefix}-worker`,
+      logGroup: this.logGroup,
+      repositoryArnPattern: props.repositoryArnPattern,
+      taskStatements: datasetReadStatements(props.datasetUris),
+    });
+
+    // Worker tasks (awsvpc: each task has its own interface and this group).
+    this.taskSecurityGroup = new SecurityGroup(this, "task-sg", {
+      name: `${props.namePrefix}-dask-workers`,
+      description: "Dask workers: worker and nanny ports from the client and every worker Region",
+      vpcId: props.vpc.id,
+      tags: { Name: `${props.namePrefix}-dask-workers` },
+    });
+    const peers: [string, string][] = [["client", props.clientCidr], ...Object.entries(props.workerCidrs)];
+    for (const [name, cidr] of peers) {
+      for (const [label, range] of [["worker", WORKER_PORTS], ["nanny", NANNY_PORTS]] as const) {
+        new VpcSecurityGroupIngressRule(this, `${label}-from-${name}`, {
+          securityGroupId: this.taskSecurityGroup.id,
+          description: `Dask ${label} ports from ${name}`,
+          ipProtocol: "tcp",
+          fromPort: range.from,
+          toPort: range.to,
+          cidrIpv4: cidr,
+        });
+        new VpcSecurityGroupEgressRule(this, `${label}-to-${name}`, {
+          securityGroupId: this.taskSecurityGroup.id,
+          description: `Dask ${label} ports in ${name}`,
+          ipProtocol: "tcp",
+          fromPort: range.from,
+          toPort: range.to,
+          cidrIpv4: cidr,
+        });
+      }
+    }
+    new VpcSecurityGroupEgressRule(this, "to-scheduler", {
+      securityGroupId: this.taskSecurityGroup.id,
+      description: "Dask scheduler in the client Region",
+      ipProtocol: "tcp",
+      fromPort: SCHEDULER_PORT,
+      toPort: SCHEDULER_PORT,
+      cidrIpv4: props.clientCidr,
+    });
+    new VpcSecurityGroupEgressRule(this, "task-https", {
+      securityGroupId: this.taskSecurityGroup.id,
+      description: "HTTPS to S3 (gateway endpoint) and AWS APIs (interface endpoints)",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    // Container instances: no inbound traffic at all; ECS agent, image layers and Lustre outbound.
+    this.instanceSecurityGroup = new SecurityGroup(this, "instance-sg", {
+      name: `${props.namePrefix}-ecs-instances`,
+      description: "Dask worker container instances: no inbound traffic",
+      vpcId: props.vpc.id,
+      tags: { Name: `${props.namePrefix}-ecs-instances` },
+    });
+    new VpcSecurityGroupEgressRule(this, "instance-https", {
+      securityGroupId: this.instanceSecurityGroup.id,
+      description: "HTTPS to AWS APIs (interface endpoints) and S3 (gateway endpoint)",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+    LUSTRE_PORTS.forEach((range) => {
+      new VpcSecurityGroupEgressRule(this, `instance-lustre-${range.from}`, {
+        securityGroupId: this.instanceSecurityGroup.id,
+        description: "FSx for Lustre in this VPC",
+        ipProtocol: "tcp",
+        fromPort: range.from,
+        toPort: range.to,
+        cidrIpv4: props.vpcCidr,
+      });
+    });
+
+    const instanceRole = new IamRole(this, "instance-role", {
+      name: `${props.namePrefix}-ecs-instance`,
+      assumeRolePolicy: Fn.jsonencode(serviceTrust("ec2.amazonaws.com")),
+    });
+    for (const [name, arn] of [
+      ["ecs", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"],
+      ["ssm", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"],
+    ]) {
+      new IamRolePolicyAttachment(this, `instance-${name}`, { role: instanceRole.name, policyArn: arn });
+    }
+    const profile = new IamInstanceProfile(this, "instance-profile", { name: `${props.namePrefix}-ecs-instance`, role: instanceRole.name });
+
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: `${props.namePrefix}-workers`,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      namePrefix: `${props.namePrefix}-workers-`,
+      imageId: `resolve:ssm:${ECS_AMI_PARAMETER}`,
+      instanceType: sizing.instanceType,
+      iamInstanceProfile: { arn: profile.arn },
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+      networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [this.instanceSecurityGroup.id] }],
+      monitoring: { enabled: true },
+      userData: Fn.base64encode(ecsInstanceUserData(this.cluster.name, props.lustre)),
+      tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.namePrefix}-dask-worker-host` } }],
+    });
+    this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
+      name: `${props.namePrefix}-workers`,
+      minSize: props.pool.minInstances,
+      maxSize: props.pool.maxInstances,
+      vpcZoneIdentifier: props.subnets.map((subnet) => subnet.id),
+      launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
+      // The capacity provider's managed termination protection needs instances protected.
+      protectFromScaleIn: true,
+      tag: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+    this.capacityProvider = new EcsCapacityProvider(this, "capacity", {
+      name: `${props.namePrefix}-workers`,
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: this.autoScalingGroup.arn,
+        managedTerminationProtection: "ENABLED",
+        managedScaling: { status: "ENABLED", targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 4 },
+      },
+    });
+    const clusterCapacity = new EcsClusterCapacityProviders(this, "cluster-capacity", {
+      clusterName: this.cluster.name,
+      capacityProviders: [this.capacityProvider.name],
+      defaultCapacityProviderStrategy: [{ capacityProvider: this.capacityProvider.name, weight: 1, base: 0 }],
+    });
+
+    this.command = workerCommand(props.region, props.schedulerAddress, sizing);
+    this.taskDefinition = new EcsTaskDefinition(this, "task", {
+      family: `${props.namePrefix}-dask-worker`,
+      requiresCompatibilities: ["EC2"],
+      networkMode: "awsvpc",
+      cpu: String(sizing.taskCpu),
+      memory: String(sizing.taskMemoryMiB),
+      executionRoleArn: roles.executionRole.arn,
+      taskRoleArn: roles.taskRole.arn,
+      volume: props.lustre ? [{ name: "lustre", hostPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT }] : undefined,
+      containerDefinitions: Fn.jsonencode([
+        {
+          name: "worker",
+          image: props.imageUri,
+          essential: true,
+          command: this.command,
+          // awsvpc: every task has its own interface, so the pinned port ranges in the command
+          // need no port mappings; the task security group names them.
+          mountPoints: props.lustre ? [{ sourceVolume: "lustre", containerPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT, readOnly: true }] : [],
+          ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+          stopTimeout: 60,
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": this.logGroup.name, "awslogs-region": props.region, "awslogs-stream-prefix": "worker" },
+          },
+        },
+      ]),
+    });
+    this.service = new EcsService(this, "service", {
+      name: "dask-workers",
+      cluster: this.cluster.id,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: props.pool.minTasks,
+      capacityProviderStrategy: [{ capacityProvider: this.capacityProvider.name, weight: 1, base: 0 }],
+      networkConfiguration: { subnets: props.subnets.map((s) => s.id), securityGroups: [this.taskSecurityGroup.id], assignPublicIp: false },
+      lifecycle: { ignoreChanges: ["desired_count"] },
+      dependsOn: [clusterCapacity],
+    });
+    this.scalingTarget = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      scalableDimension: "ecs:service:DesiredCount",
+      minCapacity: props.pool.minTasks,
+      maxCapacity: props.pool.maxTasks,
+    });
+    new AppautoscalingPolicy(this, "cpu-scaling", {
+      name: `${props.namePrefix}-workers-cpu`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: this.scalingTarget.serviceNamespace,
+      resourceId: this.scalingTarget.resourceId,
+      scalableDimension: this.scalingTarget.scalableDimension,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: props.pool.cpuTargetPercent,
+        scaleInCooldown: props.pool.scaleInCooldownSeconds,
+        scaleOutCooldown: props.pool.scaleOutCooldownSeconds,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+      },
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { poolName } from "../naming";
+import { INSTANCE_RESERVED_MEMORY_MIB, instanceType } from "./instance-types";
+
+/** Dask's well-known ports. */
+export const SCHEDULER_PORT = 8786;
+export const DASHBOARD_PORT = 8787;
+
+/** An inclusive TCP port range. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Pinned worker and nanny port ranges, so security groups across Regions can name them. */
+export const WORKER_PORTS: PortRange = { from: 9000, to: 9015 };
+export const NANNY_PORTS: PortRange = { from: 9100, to: 9115 };
+
+/** Size of one Dask worker task on an EC2 instance, and what each worker process gets. */
+export interface WorkerSizing {
+  readonly instanceType: string;
+  readonly tasksPerInstance: number;
+  /** ECS task CPU units (1024 = one vCPU). */
+  readonly taskCpu: number;
+  /** ECS task memory (hard limit), MiB. */
+  readonly taskMemoryMiB: number;
+  /** `dask worker --nworkers`. */
+  readonly processesPerTask: number;
+  /** `--nthreads`, and the quantity of the pool resource each process advertises. */
+  readonly threadsPerProcess: number;
+  /** `--memory-limit` per process, bytes. */
+  readonly memoryLimitBytes: number;
+}
+
+/** Inputs of {@link sizeWorkers}; unset fields take the documented defaults. */
+export interface WorkerSizingInput {
+  readonly instanceType: string;
+  /** @default 1 */
+  readonly tasksPerInstance?: number;
+  /** @default 1 */
+  readonly processesPerTask?: number;
+  /** @default the task's vCPUs divided by processesPerTask */
+  readonly threadsPerProcess?: number;
+}
+
+/**
+ * Splits an instance into worker tasks: CPU evenly, memory evenly after the instance's
+ * reserve, each process's memory limit a 90 % share of the task's (Dask spills and pauses
+ * below its limit; the container's hard limit must not be hit first).
+ */
+export function sizeWorkers(input: WorkerSizingInput): WorkerSizing {
+  const type = instanceType(input.instanceType);
+  const tasksPerInstance = input.tasksPerInstance ?? 1;
+  const processesPerTask = input.processesPerTask ?? 1;
+  if (tasksPerInstance < 1 || tasksPerInstance > type.vcpus) {
+    throw new Error(`tasksPerInstance: got ${tasksPerInstance}; allowed: 1 to ${type.vcpus} on ${input.instanceType}`);
+  }
+  const taskCpu = Math.floor((type.vcpus * 1024) / tasksPerInstance);
+  const taskVcpus = taskCpu / 1024;
+  const taskMemoryMiB = Math.floor((type.memoryMiB - INSTANCE_RESERVED_MEMORY_MIB) / tasksPerInstance);
+  const threadsPerProcess = input.threadsPerProcess ?? Math.max(1, Math.floor(taskVcpus / processesPerTask));
+  const memoryLimitBytes = Math.floor(((taskMemoryMiB * 0.9) / processesPerTask) * 1024 * 1024);
+  return { instanceType: input.instanceType, tasksPerInstance, taskCpu, taskMemoryMiB, processesPerTask, threadsPerProcess, memoryLimitBytes };
+}
+
+/** The scheduler's stable DNS name, `scheduler.<namespace>`. */
+export function schedulerDnsName(namespace: string): string {
+  return `scheduler.${namespace}`;
+}
+
+/** The scheduler container's command. */
+export function schedulerCommand(): string[] {
+  return ["dask", "scheduler", "--port", String(SCHEDULER_PORT), "--dashboard-address", `:${DASHBOARD_PORT}`];
+}
+
+/**
+ * The worker container's command: `sh -c` so that each worker's name carries its Region and
+ * host (Dask names must be unique), then `exec` so that dask receives the task's signals.
+ * The pool resource's quantity equals the process's threads, so as many pool-pinned tasks
+ * run at once as there are threads.
+ */
+export function workerCommand(region: string, schedulerAddress: string, sizing: WorkerSizing): string[] {
+  const args = [
+    "dask",
+    "worker",
+    `tcp://${schedulerAddress}:${SCHEDULER_PORT}`,
+    "--name",
+    `${region}-$(hostname)`,
+    "--nworkers",
+    String(sizing.processesPerTask),
+    "--nthreads",
+    String(sizing.threadsPerProcess),
+    "--memory-limit",
+    String(sizing.memoryLimitBytes),
+    "--resources",
+    `${poolName(region)}=${sizing.threadsPerProcess}`,
+    "--worker-port",
+    `${WORKER_PORTS.from}:${WORKER_PORTS.to}`,
+    "--nanny-port",
+    `${NANNY_PORTS.from}:${NANNY_PORTS.to}`,
+    "--local-directory",
+    "/tmp/dask",
+  ];
+  return ["sh", "-c", `exec ${args.join(" ")}`];
+}

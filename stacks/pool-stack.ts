@@ -1,0 +1,61 @@
+import { Construct } from "constructs";
+import { DaskWorkerPool } from "../constructs/dask-worker-pool";
+import { DataHost } from "../constructs/data-host";
+import { ImageCache } from "../constructs/image-cache";
+import { RegionPlan } from "../modules/config/topology";
+import { stackName } from "../modules/naming";
+import { NetworkStack } from "./network-stack";
+import { RegionStack, RegionStackProps } from "./region-stack";
+
+/** Properties of a {@link PoolStack}. */
+export interface PoolStackProps extends RegionStackProps {
+  readonly plan: RegionPlan;
+  /** This worker Region's network stack. */
+  readonly network: NetworkStack;
+}
+
+/**
+ * Worker Region, slow: the Region's Dask worker pool and its data host. Depends only on the
+ * Region's own network stack, so worker Regions deploy in parallel with each other and with
+ * the client Region's slow stacks; the scheduler is found by its DNS name at run time.
+ */
+export class PoolStack extends RegionStack {
+  public readonly workers: DaskWorkerPool;
+  public readonly dataHost?: DataHost;
+  public readonly images: ImageCache;
+
+  constructor(scope: Construct, props: PoolStackProps) {
+    super(scope, stackName("pool", props.plan.region), props);
+    const { topology, plan } = props;
+    if (plan.workers === undefined) {
+      throw new Error(`${plan.region} is not a worker Region`);
+    }
+    const vpc = props.network.network;
+    const datasetUris = plan.datasets.map((d) => d.s3);
+    this.images = new ImageCache(this, "images", { region: plan.region, image: topology.daskImage });
+    this.workers = new DaskWorkerPool(this, "workers", {
+      namePrefix: this.namePrefix,
+      region: plan.region,
+      vpc: vpc.vpc,
+      vpcCidr: plan.cidr,
+      subnets: vpc.privateSubnets,
+      clientCidr: topology.client.cidr,
+      workerCidrs: Object.fromEntries(topology.workers.map((w) => [w.region, w.cidr])),
+      schedulerAddress: topology.schedulerDnsName,
+      imageUri: this.images.imageUri,
+      repositoryArnPattern: this.images.repositoryArnPattern,
+      pool: plan.workers,
+      datasetUris,
+      logRetentionDays: topology.logRetentionDays,
+    });
+    if (plan.dataHost) {
+      this.dataHost = new DataHost(this, "data-host", {
+        namePrefix: this.namePrefix,
+        vpc: vpc.vpc,
+        vpcCidr: plan.cidr,
+        subnet: vpc.privateSubnets[0],
+        datasetUris,
+      });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { DashboardLoadBalancer } from "../constructs/dashboard-load-balancer";
+import { DaskScheduler } from "../constructs/dask-scheduler";
+import { ImageCache } from "../constructs/image-cache";
+import { stackName } from "../modules/naming";
+import { NetworkStack } from "./network-stack";
+import { RegionStack, RegionStackProps } from "./region-stack";
+
+/** Properties of a {@link SchedulerStack}. */
+export interface SchedulerStackProps extends RegionStackProps {
+  /** The client Region's network stack. */
+  readonly network: NetworkStack;
+}
+
+/**
+ * Client Region, slow: the Dask scheduler (Fargate), its Cloud Map name and the dashboard's
+ * load balancer. Depends only on the client Region's network stack.
+ */
+export class SchedulerStack extends RegionStack {
+  public readonly scheduler: DaskScheduler;
+  public readonly dashboard: DashboardLoadBalancer;
+  public readonly images: ImageCache;
+
+  constructor(scope: Construct, props: SchedulerStackProps) {
+    super(scope, stackName("scheduler", props.region), props);
+    const topology = props.topology;
+    const namespace = props.network.namespace;
+    if (namespace === undefined) {
+      throw new Error(`${props.network.node.id} holds no DNS namespace: the scheduler belongs in the client Region`);
+    }
+    this.images = new ImageCache(this, "images", { region: props.region, image: topology.daskImage });
+    const vpc = props.network.network;
+    this.dashboard = new DashboardLoadBalancer(this, "dashboard", {
+      namePrefix: this.namePrefix,
+      region: props.region,
+      vpc: vpc.vpc,
+      vpcCidr: topology.client.cidr,
+      subnets: topology.dashboard.public ? vpc.publicSubnets : vpc.privateSubnets,
+      allowedCidrs: [topology.client.cidr],
+      public: topology.dashboard.public,
+      certificateArn: topology.dashboard.certificateArn,
+    });
+    this.scheduler = new DaskScheduler(this, "scheduler", {
+      namePrefix: this.namePrefix,
+      region: props.region,
+      vpc: vpc.vpc,
+      subnets: vpc.privateSubnets,
+      clientCidr: topology.client.cidr,
+      workerCidrs: Object.fromEntries(topology.workers.map((w) => [w.region, w.cidr])),
+      namespaceId: namespace.id,
+      imageUri: this.images.imageUri,
+      repositoryArnPattern: this.images.repositoryArnPattern,
+      cpu: topology.scheduler.cpu,
+      memoryMiB: topology.scheduler.memoryMiB,
+      dashboard: this.dashboard,
+      logRetentionDays: topology.logRetentionDays,
+    });
+  }
+}
