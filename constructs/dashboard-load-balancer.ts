@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
@@ -64,7 +65,7 @@ export class DashboardLoadBalancer extends Construct {
       name: `${props.namePrefix}-dashboard-lb`,
       description: "Dask dashboard load balancer",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-dashboard-lb` },
+      tags: { Name: `${props.namePrefix}-dashboard-lb`, [FLOW_ROLE_TAG]: "dashboard-lb" },
     });
     const listenerPort = isPublic ? 443 : 80;
     const sources = isPublic ? ["0.0.0.0/0"] : props.allowedCidrs;

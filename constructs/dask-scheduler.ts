@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -68,7 +69,7 @@ export class DaskScheduler extends Construct {
       name: `${props.namePrefix}-scheduler`,
       description: "Dask scheduler: 8786 from the topology, 8787 from the dashboard load balancer",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-scheduler` },
+      tags: { Name: `${props.namePrefix}-scheduler`, [FLOW_ROLE_TAG]: "scheduler" },
     });
     const sources: [string, string][] = [["client", props.clientCidr], ...Object.entries(props.workerCidrs)];
     for (const [name, cidr] of sources) {

@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
@@ -97,7 +98,7 @@ export class DaskWorkerPool extends Construct {
       name: `${props.namePrefix}-dask-workers`,
       description: "Dask workers: worker and nanny ports from the client and every worker Region",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-dask-workers` },
+      tags: { Name: `${props.namePrefix}-dask-workers`, [FLOW_ROLE_TAG]: "workers" },
     });
     const peers: [string, string][] = [["client", props.clientCidr], ...Object.entries(props.workerCidrs)];
     for (const [name, cidr] of peers) {
@@ -142,7 +143,7 @@ export class DaskWorkerPool extends Construct {
       name: `${props.namePrefix}-ecs-instances`,
       description: "Dask worker container instances: no inbound traffic",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-ecs-instances` },
+      tags: { Name: `${props.namePrefix}-ecs-instances`, [FLOW_ROLE_TAG]: "worker-hosts" },
     });
     new VpcSecurityGroupEgressRule(this, "instance-https", {
       securityGroupId: this.instanceSecurityGroup.id,

@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -48,7 +49,7 @@ export class DataHost extends Construct {
       name: `${props.namePrefix}-data-host`,
       description: "Data host: no inbound traffic (SSM Session Manager only)",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-data-host` },
+      tags: { Name: `${props.namePrefix}-data-host`, [FLOW_ROLE_TAG]: "data-host" },
     });
     new VpcSecurityGroupEgressRule(this, "https", {
       securityGroupId: this.securityGroup.id,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -31,7 +32,7 @@ export class VpcEndpoints extends Construct {
       name: `${props.namePrefix}-endpoints`,
       description: "HTTPS from the VPC to interface endpoints",
       vpcId: props.vpc.id,
-      tags: { Name: `${props.namePrefix}-endpoints` },
+      tags: { Name: `${props.namePrefix}-endpoints`, [FLOW_ROLE_TAG]: "endpoints" },
     });
     new VpcSecurityGroupIngressRule(this, "https", {
       securityGroupId: this.securityGroup.id,

@@ -2,11 +2,6 @@ import { generateConfig } from "../../modules/config/generate";
 import { defaultConfig, editedConfig, Synthesized, synthApp } from "../helpers/synth";
 import { ProximateConfig } from "../../modules/config/schema";
 
-function containerDefinitions(taskDefinition: Record<string, unknown>): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  // cdktf renders Fn.jsonencode as a Terraform expression; the literal parts read back as HCL.
-  return taskDefinition.container_definitions as unknown as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 function workerScript(app: Synthesized, region: string): string {
   const task = app.stack(`pool-${region}`).resource("aws_ecs_task_definition", "workers/task");
   const text = task.container_definitions as string;

@@ -5,3 +5,10 @@ export const LUSTRE_PORTS: readonly PortRange[] = [
   { from: 988, to: 988 },
   { from: 1018, to: 1023 },
 ];
+
+/**
+ * Tag on every security group naming the part of the system it guards (`scheduler`,
+ * `workers`, `dashboard-lb`, `data-host`, ...), so that the reachability proof can find the
+ * endpoints of each required flow in the synthesized Terraform.
+ */
+export const FLOW_ROLE_TAG = "proximate:flow-role";
