@@ -4,6 +4,8 @@ import { loadConfigSource } from "./modules/config/load";
 import { resolveTopology, DEFAULTS } from "./modules/config/topology";
 import { parseConfig } from "./modules/config/validate";
 import { InputError } from "./modules/errors";
+import { ensureIndexerBundle } from "./scripts/lib/indexer-bundle";
+import { ensureNotebookBundle } from "./scripts/lib/notebook-bundle";
 import { buildTopology } from "./stacks/topology";
 
 /**
@@ -31,7 +33,11 @@ function main(): void {
   const stateDirectory =
     topology.state.backend === "local" ? topology.state.directory ?? DEFAULTS.localStateDirectory : DEFAULTS.localStateDirectory;
   const app = new App();
-  buildTopology(app, topology, { localStateDirectory: resolve(projectDir, stateDirectory) });
+  buildTopology(app, topology, {
+    localStateDirectory: resolve(projectDir, stateDirectory),
+    indexerCodeDirectory: ensureIndexerBundle(projectDir),
+    notebookBundleDirectory: ensureNotebookBundle(projectDir),
+  });
   app.synth();
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** The roles a Region's stacks play, in deploy order. */
-export type StackRole = "network" | "peering" | "accept" | "routes" | "scheduler" | "pool";
+export type StackRole = "network" | "peering" | "accept" | "routes" | "scheduler" | "pool" | "identity" | "catalog" | "indexer" | "notebook";
 
 /** Name of the stack that plays `role` in `region`, e.g. `network-eu-west-2`. */
 export function stackName(role: StackRole, region: string): string {

@@ -14,8 +14,8 @@ export interface NetworkStackProps extends RegionStackProps {
 
 /** Interface endpoints every Region needs: image pulls and logs. */
 export const COMMON_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs"] as const;
-/** Interface endpoints of worker Regions, which have no NAT: ECS on EC2 and SSM-managed hosts. */
-export const WORKER_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ssm", "ssmmessages", "ec2messages"] as const;
+/** Interface endpoints of worker Regions, which have no NAT: ECS on EC2, SSM-managed hosts, the indexer starting its pipeline. */
+export const WORKER_ENDPOINTS = ["ecs", "ecs-agent", "ecs-telemetry", "ssm", "ssmmessages", "ec2messages", "states"] as const;
 
 /**
  * Wave 1, one per Region, independent of every other stack: the Region's VPC, its interface

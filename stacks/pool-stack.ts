@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DaskWorkerPool } from "../constructs/dask-worker-pool";
 import { DataHost } from "../constructs/data-host";
 import { ImageCache } from "../constructs/image-cache";
+import { LustreFileSystem } from "../constructs/lustre-file-system";
 import { RegionPlan } from "../modules/config/topology";
 import { stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
@@ -15,7 +16,8 @@ export interface PoolStackProps extends RegionStackProps {
 }
 
 /**
- * Worker Region, slow: the Region's Dask worker pool and its data host. Depends only on the
+ * Worker Region, slow: the Region's FSx for Lustre file system with one data repository
+ * association per dataset, its Dask worker pool (mounting the file system) and its data host. Depends only on the
  * Region's own network stack, so worker Regions deploy in parallel with each other and with
  * the client Region's slow stacks; the scheduler is found by its DNS name at run time.
  */
@@ -23,16 +25,27 @@ export class PoolStack extends RegionStack {
   public readonly workers: DaskWorkerPool;
   public readonly dataHost?: DataHost;
   public readonly images: ImageCache;
+  public readonly lustre: LustreFileSystem;
 
   constructor(scope: Construct, props: PoolStackProps) {
     super(scope, stackName("pool", props.plan.region), props);
     const { topology, plan } = props;
-    if (plan.workers === undefined) {
+    if (plan.workers === undefined || plan.lustre === undefined) {
       throw new Error(`${plan.region} is not a worker Region`);
     }
     const vpc = props.network.network;
     const datasetUris = plan.datasets.map((d) => d.s3);
     this.images = new ImageCache(this, "images", { region: plan.region, image: topology.daskImage });
+    this.lustre = new LustreFileSystem(this, "lustre", {
+      namePrefix: this.namePrefix,
+      vpc: vpc.vpc,
+      subnet: vpc.privateSubnets[0],
+      storageCapacityGiB: plan.lustre.storageCapacityGiB,
+      throughputMBpsPerTiB: plan.lustre.throughputMBpsPerTiB,
+      datasets: plan.datasets,
+      mountPoint: plan.lustre.mountPoint,
+      logRetentionDays: topology.logRetentionDays,
+    });
     this.workers = new DaskWorkerPool(this, "workers", {
       namePrefix: this.namePrefix,
       region: plan.region,
@@ -46,8 +59,10 @@ export class PoolStack extends RegionStack {
       repositoryArnPattern: this.images.repositoryArnPattern,
       pool: plan.workers,
       datasetUris,
+      lustre: this.lustre.mount,
       logRetentionDays: topology.logRetentionDays,
     });
+    this.lustre.allowClient("worker-hosts", this.workers.instanceSecurityGroup);
     if (plan.dataHost) {
       this.dataHost = new DataHost(this, "data-host", {
         namePrefix: this.namePrefix,
@@ -55,7 +70,9 @@ export class PoolStack extends RegionStack {
         vpcCidr: plan.cidr,
         subnet: vpc.privateSubnets[0],
         datasetUris,
+        lustre: this.lustre.mount,
       });
+      this.lustre.allowClient("data-host", this.dataHost.securityGroup);
     }
   }
 }

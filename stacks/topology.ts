@@ -1,6 +1,10 @@
 import { App } from "cdktf";
 import { Topology } from "../modules/config/topology";
 import { AcceptStack } from "./accept-stack";
+import { CatalogStack } from "./catalog-stack";
+import { IdentityStack } from "./identity-stack";
+import { IndexerStack } from "./indexer-stack";
+import { NotebookStack } from "./notebook-stack";
 import { NetworkStack } from "./network-stack";
 import { PeeringStack } from "./peering-stack";
 import { PoolStack } from "./pool-stack";
@@ -13,6 +17,10 @@ import { StateStack } from "./state-stack";
 export interface BuildOptions {
   /** Absolute directory for local state files (the bootstrap stack, or every stack with `backend: "local"`). */
   readonly localStateDirectory: string;
+  /** Directory of the bundled catalog indexer (scripts/lib/indexer-bundle.ts). */
+  readonly indexerCodeDirectory: string;
+  /** Directory of the notebook bundle (scripts/lib/notebook-bundle.ts). */
+  readonly notebookBundleDirectory: string;
 }
 
 /** Every stack of a topology, keyed by Region. */
@@ -24,6 +32,10 @@ export interface ProximateStacks {
   readonly routes: ReadonlyMap<string, RoutesStack>;
   readonly scheduler: SchedulerStack;
   readonly pools: ReadonlyMap<string, PoolStack>;
+  readonly identity: IdentityStack;
+  readonly catalog: CatalogStack;
+  readonly indexers: ReadonlyMap<string, IndexerStack>;
+  readonly notebook: NotebookStack;
   /** Every stack in creation order. */
   readonly all: readonly (RegionStack | StateStack)[];
 }
@@ -53,7 +65,11 @@ function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
  * The slow stacks depend only on their own Region's network stack, so they start in wave 2
  * and never wait for another Region's slow stack:
  * - `scheduler-<client>`: the Dask scheduler and its dashboard;
- * - `pool-<worker>`: the Region's Dask worker pool and data host.
+ * - `catalog-<client>`: the catalog's OpenSearch domain (also needs `identity-<client>`, wave 1:
+ *   the roles its access policy admits);
+ * - `pool-<worker>`: the Region's file system, Dask worker pool and data host.
+ * Last, `indexer-<worker>` (fast) joins a worker Region's file system with the catalog domain,
+ * and `notebook-<client>` follows the catalog domain it queries.
  * With an S3 backend, the `state` bootstrap stack comes first.
  */
 export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
@@ -141,5 +157,31 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
     pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack") })));
   }
 
-  return { state: stateStack, network, peering, accept, routes, scheduler, pools, all };
+  const clientNetwork = required(network, topology.client.region, "network stack");
+  const identity = track(new IdentityStack(app, { ...common, region: topology.client.region }));
+  const catalog = track(new CatalogStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity }));
+  const indexers = new Map<string, IndexerStack>();
+  for (const plan of topology.workers) {
+    indexers.set(
+      plan.region,
+      track(
+        new IndexerStack(app, {
+          ...common,
+          region: plan.region,
+          plan,
+          network: required(network, plan.region, "network stack"),
+          pool: required(pools, plan.region, "pool stack"),
+          catalog,
+          identity,
+          indexerCodeDirectory: options.indexerCodeDirectory,
+        }),
+      ),
+    );
+  }
+
+  const notebook = track(
+    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleDirectory: options.notebookBundleDirectory }),
+  );
+
+  return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, all };
 }

@@ -6,6 +6,8 @@ import { resolveTopology, Topology } from "../../modules/config/topology";
 import { parseConfig } from "../../modules/config/validate";
 import { ProximateConfig } from "../../modules/config/schema";
 import { buildTopology, ProximateStacks } from "../../stacks/topology";
+import { ensureIndexerBundle } from "../../scripts/lib/indexer-bundle";
+import { ensureNotebookBundle } from "../../scripts/lib/notebook-bundle";
 
 /** A synthesized Terraform resource/data block, loosely typed for assertions. */
 export type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,6 +52,8 @@ export class SynthesizedStack {
   }
 }
 
+const projectDir = join(__dirname, "..", "..");
+
 /** A whole synthesized app. */
 export interface Synthesized {
   readonly topology: Topology;
@@ -68,7 +72,7 @@ export function synthApp(config: ProximateConfig): Synthesized {
   try {
     const topology = resolveTopology(parseConfig(config, "test"));
     const app = new App({ outdir, stackTraces: false });
-    const stacks = buildTopology(app, topology, { localStateDirectory: "/state" });
+    const stacks = buildTopology(app, topology, { localStateDirectory: "/state", indexerCodeDirectory: ensureIndexerBundle(projectDir), notebookBundleDirectory: ensureNotebookBundle(projectDir) });
     app.synth();
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     const jsons = new Map<string, Block>();

@@ -11,18 +11,27 @@ export function catalogAlias(region: string): string {
 }
 
 /**
- * Name of a fresh index for a Region, `catalog-<region>-<UTC yyyyMMddHHmmssSSS>`: lowercase,
- * sortable by creation time, and distinct from the alias.
+ * Start of the names of a Region's indices, `catalog_<region>_`. Readers search the pattern
+ * `catalog-*`, which must match the aliases only: an index named `catalog-...` would also match
+ * it, exposing a half-built index (and duplicates of every document) during a refresh.
+ */
+export function catalogIndexPrefix(region: string): string {
+  return `catalog_${region}_`;
+}
+
+/**
+ * Name of a fresh index for a Region, `catalog_<region>_<UTC yyyyMMddHHmmssSSS>`: lowercase,
+ * sortable by creation time, and outside the readers' `catalog-*` pattern.
  */
 export function catalogIndexName(region: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:TZ.]/g, "");
-  return `${catalogAlias(region)}-${stamp}`;
+  return `${catalogIndexPrefix(region)}${stamp}`;
 }
 
 /** Matches the indices `catalogIndexName` makes for `region` (and nothing else). */
 export function catalogIndexPattern(region: string): RegExp {
-  const escaped = catalogAlias(region).replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  return new RegExp(`^${escaped}-\\d{17}$`);
+  const escaped = catalogIndexPrefix(region).replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+  return new RegExp(`^${escaped}\\d{17}$`);
 }
 
 type FieldMapping = { readonly type: "keyword" | "integer" | "long" | "date" };

@@ -25,8 +25,8 @@ export function openSearchId(document: CatalogDocument): string {
 export interface BulkLimits {
   /** Most documents per request (default 1,000). */
   readonly maxDocuments?: number;
-  /** Most characters of NDJSON per request (default 5,000,000, well under the 10 MB domain limit). */
-  readonly maxChars?: number;
+  /** Most bytes of NDJSON per request (default 5,000,000, well under the 10 MB domain limit). */
+  readonly maxBytes?: number;
 }
 
 /** A bulk request body ready to send: action and source lines, newline terminated. */
@@ -41,24 +41,25 @@ export interface BulkBody {
  */
 export class BulkBatcher {
   private parts: string[] = [];
-  private chars = 0;
+  private bytes = 0;
   private readonly maxDocuments: number;
-  private readonly maxChars: number;
+  private readonly maxBytes: number;
 
   constructor(limits: BulkLimits = {}) {
     this.maxDocuments = Math.max(1, limits.maxDocuments ?? 1000);
-    this.maxChars = Math.max(1, limits.maxChars ?? 5_000_000);
+    this.maxBytes = Math.max(1, limits.maxBytes ?? 5_000_000);
   }
 
   /** Adds a document; returns the previous batch, to send, when this one did not fit in it; otherwise null. */
   add(document: CatalogDocument): BulkBody | null {
     const line = `${JSON.stringify({ index: { _id: openSearchId(document) } })}\n${toNdjsonLine(document)}`;
+    const bytes = Buffer.byteLength(line, "utf8");
     const full =
-      this.parts.length >= this.maxDocuments || (this.parts.length > 0 && this.chars + line.length > this.maxChars)
+      this.parts.length >= this.maxDocuments || (this.parts.length > 0 && this.bytes + bytes > this.maxBytes)
         ? this.take()
         : null;
     this.parts.push(line);
-    this.chars += line.length;
+    this.bytes += bytes;
     return full;
   }
 
@@ -69,7 +70,7 @@ export class BulkBatcher {
     }
     const body = { ndjson: this.parts.join(""), documents: this.parts.length };
     this.parts = [];
-    this.chars = 0;
+    this.bytes = 0;
     return body;
   }
 }

@@ -1,5 +1,5 @@
 import { BulkIndexError } from "./errors";
-import { catalogAlias, catalogIndexName, catalogIndexPattern } from "./mapping";
+import { catalogAlias, catalogIndexName, catalogIndexPattern, catalogIndexPrefix } from "./mapping";
 import { BulkBatcher, type BulkBody, type BulkLimits } from "./ndjson";
 import { catalogDocuments, type PipelineCounts } from "./pipeline";
 import type { DatasetContext, ObjectEntry } from "./types";
@@ -78,7 +78,7 @@ export interface RefreshResult {
 }
 
 /**
- * Rebuilds a Region's catalog: one new index `catalog-<region>-<timestamp>` holding every dataset
+ * Rebuilds a Region's catalog: one new index `catalog_<region>_<timestamp>` holding every dataset
  * of the Region, filled with bulk requests, refreshed, then put behind the alias
  * `catalog-<region>` by one atomic `_aliases` call (remove old + add new). Only after the swap are
  * the old indices deleted, together with leftovers of earlier runs that were killed before they
@@ -110,7 +110,7 @@ export async function refreshRegionCatalog(options: RefreshOptions): Promise<Ref
     throw error;
   }
 
-  const old = await oldIndices(api, alias, region, index, previous, log);
+  const old = await oldIndices(api, region, index, previous, log);
   const deleted: string[] = [];
   const notDeleted: { index: string; error: string }[] = [];
   if (old.length > 0) {
@@ -188,7 +188,6 @@ async function deleteHalfBuilt(api: CatalogIndexApi, index: string, cause: unkno
 /** The previous alias targets, plus indices of this Region older than the new one (killed runs). */
 async function oldIndices(
   api: CatalogIndexApi,
-  alias: string,
   region: string,
   index: string,
   previous: readonly string[],
@@ -197,7 +196,7 @@ async function oldIndices(
   const pattern = catalogIndexPattern(region);
   const old = new Set(previous);
   try {
-    for (const name of await api.listIndices(`${alias}-`)) {
+    for (const name of await api.listIndices(catalogIndexPrefix(region))) {
       if (pattern.test(name) && name < index) {
         old.add(name);
       }

@@ -22,7 +22,8 @@ function lustreLines(lustre: LustreMount): string[] {
     "# FSx for Lustre client (Amazon Linux 2023 repositories are reached through the S3 gateway endpoint)",
     "dnf install -y lustre-client",
     `mkdir -p ${mountPoint}`,
-    `echo "${lustre.dnsName}@tcp:/${lustre.mountName} ${mountPoint} lustre defaults,noatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network.service 0 0" >> /etc/fstab`,
+    // Single quotes only: the text is a Terraform string (cdktf rejects unescaped double quotes).
+    `echo '${lustre.dnsName}@tcp:/${lustre.mountName} ${mountPoint} lustre defaults,noatime,flock,_netdev,x-systemd.automount,x-systemd.requires=network.service 0 0' >> /etc/fstab`,
     `mount ${mountPoint} || (sleep 30 && mount ${mountPoint})`,
   ];
 }

@@ -10,6 +10,10 @@ export const DEFAULTS = {
   daskImage: DEFAULT_DASK_IMAGE,
   scheduler: { cpu: 1024, memoryMiB: 4096 },
   dataHost: true,
+  lustre: { storageCapacityGiB: 1200, throughputMBpsPerTiB: 125 },
+  lustreMountPoint: "/fsx",
+  notebook: { instanceType: "ml.t3.medium", volumeSizeGiB: 20 },
+  catalog: { instanceType: "r6g.large.search", volumeSizeGiB: 20, engineVersion: "OpenSearch_2.17", createServiceLinkedRole: false },
   pool: {
     instanceType: "m6i.xlarge",
     tasksPerInstance: 1,

@@ -453,6 +453,29 @@ const publicDashboard: ConfigRule = {
   },
 };
 
+const catalogNodes: ConfigRule = {
+  id: "catalog-nodes",
+  description: "The catalog's data nodes spread evenly over the client Region's zones (zone awareness).",
+  check(input) {
+    if (!isObject(input) || !isObject(input.catalog) || typeof input.catalog.instanceCount !== "number" || !isObject(input.client)) {
+      return [];
+    }
+    const zones = Array.isArray(input.client.availabilityZones) ? input.client.availabilityZones.length : DEFAULTS.zoneSuffixes.length;
+    const count = input.catalog.instanceCount;
+    return count % zones === 0
+      ? []
+      : [
+          {
+            path: "catalog.instanceCount",
+            value: count,
+            message: `does not spread evenly over the client Region's ${zones} zones`,
+            allowed: `a multiple of ${zones}`,
+            rule: this.id,
+          },
+        ];
+  },
+};
+
 /** Every cross-field rule, in the order their problems are reported. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   cidrOverlap,
@@ -466,4 +489,5 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   schedulerSize,
   poolBounds,
   publicDashboard,
+  catalogNodes,
 ];

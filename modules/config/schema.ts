@@ -157,6 +157,24 @@ const pool = z.strictObject({
   scaleOutCooldownSeconds: count("scaleOutCooldownSeconds", 0, 3600).optional(),
 });
 
+/** FSx for Lustre settings; every field optional (defaults in modules/config/defaults.ts). */
+const lustre = z.strictObject({
+  /** PERSISTENT_2 SSD capacity: 1200, 2400 or a multiple of 2400 GiB. @default 1200 */
+  storageCapacityGiB: withCheck(z.number(), {
+    rule: "lustre-capacity",
+    test: (value) => value === 1200 || (Number.isInteger(value) && value >= 2400 && value % 2400 === 0 && value <= 2400 * 200),
+    message: "is not a PERSISTENT_2 capacity",
+    allowed: "1200, 2400, or a multiple of 2400 GiB (up to 480000)",
+  }).optional(),
+  /** Throughput per TiB of storage. @default 125 */
+  throughputMBpsPerTiB: withCheck(z.number(), {
+    rule: "lustre-throughput",
+    test: (value) => [125, 250, 500, 1000].includes(value),
+    message: "is not a PERSISTENT_2 throughput tier",
+    allowed: "125, 250, 500 or 1000 MB/s per TiB",
+  }).optional(),
+});
+
 const regionFields = {
   region,
   cidr,
@@ -174,6 +192,8 @@ const worker = z.strictObject({
   ...regionFields,
   /** Overrides of the topology-wide `pool` settings for this Region. @default the topology's pool */
   pool: pool.optional(),
+  /** Overrides of the topology-wide `lustre` settings for this Region. @default the topology's lustre */
+  lustre: lustre.optional(),
   /** Run the standalone data host (SSM-managed EC2 instance mounting the file system). @default true */
   dataHost: z.boolean().optional(),
   datasets: withCheck(z.array(dataset), {
@@ -277,6 +297,58 @@ export const configSchema = z.strictObject({
       }).optional(),
     })
     .optional(),
+  /** Topology-wide FSx for Lustre settings, overridable per worker Region. */
+  lustre: lustre.optional(),
+  /** The catalog's OpenSearch domain in the client Region. */
+  catalog: z
+    .strictObject({
+      /** @default "r6g.large.search" */
+      instanceType: withCheck(z.string(), {
+        rule: "opensearch-instance-type",
+        test: (value) => /^[a-z][a-z0-9]*\.(medium|large|[0-9]*xlarge)\.search$/.test(value),
+        message: "is not an OpenSearch instance type",
+        allowed: "an OpenSearch Service instance type such as r6g.large.search",
+      }).optional(),
+      /** Data nodes: a multiple of the client Region's zone count. @default one per zone */
+      instanceCount: count("catalog.instanceCount", 1, 80).optional(),
+      /** gp3 volume per node, GiB. @default 20 */
+      volumeSizeGiB: count("catalog.volumeSizeGiB", 10, 16384).optional(),
+      /** @default "OpenSearch_2.17" */
+      engineVersion: withCheck(z.string(), {
+        rule: "opensearch-version",
+        test: (value) => /^OpenSearch_2\.\d+$/.test(value),
+        message: "is not an OpenSearch 2.x engine version",
+        allowed: "OpenSearch_2.<minor>, such as OpenSearch_2.17",
+      }).optional(),
+      /**
+       * Create the account's OpenSearch service-linked role (an account holds one; creating it
+       * where it exists fails). @default false: the role exists (any account that has used
+       * OpenSearch Service or Elasticsearch Service in a VPC has it)
+       */
+      createServiceLinkedRole: z.boolean().optional(),
+    })
+    .optional(),
+  /** The scientists' SageMaker notebook instance. */
+  notebook: z
+    .strictObject({
+      /** @default "ml.t3.medium" */
+      instanceType: withCheck(z.string(), {
+        rule: "notebook-instance-type",
+        test: (value) => /^ml\.[a-z0-9]+\.(medium|large|[0-9]*xlarge)$/.test(value),
+        message: "is not a SageMaker notebook instance type",
+        allowed: "an ml.* instance type such as ml.t3.medium or ml.m5.xlarge",
+      }).optional(),
+      /** @default 20 */
+      volumeSizeGiB: count("notebook.volumeSizeGiB", 5, 16384).optional(),
+    })
+    .optional(),
+  /** Where a failed nightly catalog refresh is announced (SNS email subscription). @default no subscription: the alarm's topic only */
+  alarmEmail: withCheck(z.string(), {
+    rule: "alarm-email",
+    test: (value) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value),
+    message: "is not an email address",
+    allowed: "an email address such as ops@example.org",
+  }).optional(),
   /** Topology-wide worker pool settings, overridable per worker Region. */
   pool: pool.optional(),
   /** Extra tags on every resource. @default none */
@@ -308,3 +380,4 @@ export type WorkerConfig = z.output<typeof worker>;
 export type DatasetConfig = z.output<typeof dataset>;
 export type StateConfig = z.output<typeof state>;
 export type PoolConfig = z.output<typeof pool>;
+export type LustreConfig = z.output<typeof lustre>;

@@ -5,7 +5,25 @@ import { poolName } from "../naming";
 import { DEFAULTS } from "./defaults";
 import { defaultTransitGatewayAsn } from "./regions";
 export { DEFAULTS } from "./defaults";
-import { DatasetConfig, PoolConfig, ProximateConfig, RegionConfig, StateConfig } from "./schema";
+import { DatasetConfig, LustreConfig, PoolConfig, ProximateConfig, RegionConfig, StateConfig } from "./schema";
+
+/** A worker Region's FSx for Lustre file system with defaults resolved. */
+export interface LustrePlan {
+  readonly storageCapacityGiB: number;
+  readonly throughputMBpsPerTiB: number;
+  /** Where clients mount it. */
+  readonly mountPoint: string;
+}
+
+/** The catalog's OpenSearch domain with defaults resolved. */
+export interface CatalogPlan {
+  readonly domainName: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly volumeSizeGiB: number;
+  readonly engineVersion: string;
+  readonly createServiceLinkedRole: boolean;
+}
 
 /** A worker Region's Dask pool with defaults resolved. */
 export interface PoolPlan {
@@ -37,6 +55,8 @@ export interface RegionPlan {
   readonly workers?: PoolPlan;
   /** Whether the Region runs the standalone data host (worker Regions only). */
   readonly dataHost: boolean;
+  /** The Region's Lustre file system (worker Regions only). */
+  readonly lustre?: LustrePlan;
 }
 
 /** One Transit Gateway peering: requested from `requester`, accepted in `accepter`. */
@@ -65,6 +85,13 @@ export interface Topology {
   readonly schedulerDnsName: string;
   readonly scheduler: { readonly cpu: number; readonly memoryMiB: number };
   readonly dashboard: { readonly public: boolean; readonly certificateArn?: string };
+  readonly catalog: CatalogPlan;
+  readonly notebook: { readonly instanceType: string; readonly volumeSizeGiB: number };
+  readonly alarmEmail?: string;
+}
+
+function planLustre(topologyLustre: LustreConfig | undefined, regionLustre: LustreConfig | undefined): LustrePlan {
+  return { ...DEFAULTS.lustre, ...topologyLustre, ...regionLustre, mountPoint: DEFAULTS.lustreMountPoint };
 }
 
 function planPool(topologyPool: PoolConfig | undefined, regionPool: PoolConfig | undefined): PoolPlan {
@@ -85,7 +112,7 @@ function planRegion(
   config: RegionConfig,
   role: "client" | "worker",
   datasets: readonly DatasetConfig[],
-  extra: { workers?: PoolPlan; dataHost: boolean } = { dataHost: false },
+  extra: { workers?: PoolPlan; dataHost: boolean; lustre?: LustrePlan } = { dataHost: false },
 ): RegionPlan {
   const zones = config.availabilityZones ?? DEFAULTS.zoneSuffixes.map((suffix) => `${config.region}${suffix}`);
   return {
@@ -125,6 +152,7 @@ export function resolveTopology(config: ProximateConfig): Topology {
     planRegion(worker, "worker", worker.datasets, {
       workers: planPool(config.pool, worker.pool),
       dataHost: worker.dataHost ?? DEFAULTS.dataHost,
+      lustre: planLustre(config.lustre, worker.lustre),
     }),
   );
   const dnsNamespace = config.dnsNamespace ?? `${config.name}.internal`;
@@ -146,5 +174,15 @@ export function resolveTopology(config: ProximateConfig): Topology {
     schedulerDnsName: schedulerDnsName(dnsNamespace),
     scheduler: { ...DEFAULTS.scheduler, ...config.scheduler },
     dashboard: { public: config.dashboard?.public ?? false, certificateArn: config.dashboard?.certificateArn },
+    catalog: {
+      domainName: `${config.name}-catalog`,
+      instanceType: config.catalog?.instanceType ?? DEFAULTS.catalog.instanceType,
+      instanceCount: config.catalog?.instanceCount ?? client.zones.length,
+      volumeSizeGiB: config.catalog?.volumeSizeGiB ?? DEFAULTS.catalog.volumeSizeGiB,
+      engineVersion: config.catalog?.engineVersion ?? DEFAULTS.catalog.engineVersion,
+      createServiceLinkedRole: config.catalog?.createServiceLinkedRole ?? DEFAULTS.catalog.createServiceLinkedRole,
+    },
+    notebook: { ...DEFAULTS.notebook, ...config.notebook },
+    alarmEmail: config.alarmEmail,
   };
 }

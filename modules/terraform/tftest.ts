@@ -79,6 +79,7 @@ export function mockProvider(stack: StackJson): Record<string, unknown> {
  */
 const VALIDATED_ID_PREFIXES: Readonly<Record<string, string>> = {
   aws_launch_template: "lt-",
+  aws_fsx_lustre_file_system: "fs-",
 };
 
 /** Name of the stack a `cross-stack-reference-input-<stack>` data source reads. */
@@ -96,7 +97,8 @@ export function upstreamStackOf(dataSourceName: string): string {
 export function placeholderFor(upstreamStack: string, outputName: string, upstreamValue: unknown): string | string[] {
   const digest = createHash("sha256").update(`${upstreamStack}/${outputName}`).digest("hex").slice(0, 10);
   const looksLikeList = Array.isArray(upstreamValue) || (typeof upstreamValue === "string" && /^\$\{\s*(\[|tolist\(|concat\()/.test(upstreamValue));
-  const base = `mock-${upstreamStack}-${digest}`;
+  // ARN arguments are validated even against mocks: ARN outputs get a well-formed ARN.
+  const base = /arn$/.test(outputName) ? `arn:aws:iam::${MOCK_ACCOUNT}:role/mock-${upstreamStack}-${digest}` : `mock-${upstreamStack}-${digest}`;
   return looksLikeList ? [`${base}-0`, `${base}-1`] : base;
 }
 

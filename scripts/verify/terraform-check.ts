@@ -1,6 +1,6 @@
 /**
  * Offline Terraform verification of synthesized stacks:
- *   tsx scripts/verify/terraform-check.ts [--jobs N] [synth dir ...]   (default: cdktf.out)
+ *   tsx scripts/verify/terraform-check.ts [--jobs N] [--only REGEX] [synth dir ...]   (default: cdktf.out)
  *
  * For every stack in each synth dir's manifest: copy its JSON to a scratch directory,
  * `terraform init -backend=false`, `terraform validate` (the real AWS provider schema), and
@@ -8,9 +8,9 @@
  * see modules/terraform/tftest.ts). A stack without assertions, a test count other than the
  * generated runs, or any failure fails the check. The last line reads `N passed, M failed`.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { generateStackTest, StackJson } from "../../modules/terraform/tftest";
 import { mapLimit, runCommand } from "../lib/run";
 import { terraformEnv } from "../lib/terraform-env";
@@ -74,6 +74,11 @@ async function checkStack(synthDir: string, manifest: Manifest, stack: string, s
   }
   const dir = join(scratch, stack);
   mkdirSync(join(dir, "tests"), { recursive: true });
+  // Assets (Lambda bundles) sit beside the stack's JSON and are read at plan time.
+  const assets = join(synthDir, dirname(manifest.stacks[stack].synthesizedStackPath), "assets");
+  if (existsSync(assets)) {
+    cpSync(assets, join(dir, "assets"), { recursive: true });
+  }
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(liftPreventDestroy(json)));
   writeFileSync(join(dir, "tests", "proximate.tftest.json"), JSON.stringify(generated.test, null, 1));
 
@@ -115,12 +120,20 @@ async function checkStack(synthDir: string, manifest: Manifest, stack: string, s
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let jobs = 2;
+  let only: RegExp | undefined;
   const dirs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--jobs") {
       jobs = Number(args[++i]);
       if (!Number.isInteger(jobs) || jobs < 1) {
         process.stderr.write(`--jobs: got ${JSON.stringify(args[i])}; allowed: a whole number of at least 1\n`);
+        process.exit(2);
+      }
+    } else if (args[i] === "--only") {
+      try {
+        only = new RegExp(args[++i]);
+      } catch (error) {
+        process.stderr.write(`--only: got ${JSON.stringify(args[i])}: ${(error as Error).message}; allowed: a regular expression over stack names\n`);
         process.exit(2);
       }
     } else {
@@ -143,7 +156,9 @@ async function main(): Promise<void> {
         process.stderr.write(`synth dir: got ${JSON.stringify(synthDir)}: has no readable manifest.json (${(error as Error).message}); allowed: a directory written by cdktf synth\n`);
         process.exit(2);
       }
-      const stacks = Object.keys(manifest.stacks).sort();
+      const stacks = Object.keys(manifest.stacks)
+        .filter((name) => only === undefined || only.test(name))
+        .sort();
       if (stacks.length === 0) {
         process.stderr.write(`${synthDir}: manifest lists no stacks\n`);
         process.exit(1);

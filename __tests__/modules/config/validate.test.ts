@@ -58,6 +58,12 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "dns-namespace", edit: (c) => { c.dnsNamespace = "Proximate"; }, path: "dnsNamespace", value: "Proximate", says: /lowercase domain/ },
   { rule: "dashboard-https", edit: (c) => { c.dashboard = { public: true }; }, path: "dashboard.certificateArn", value: undefined, says: /required when dashboard.public is true/ },
   { rule: "certificate-arn", edit: (c) => { c.dashboard = { public: true, certificateArn: "cert-1" }; }, path: "dashboard.certificateArn", value: "cert-1", says: /arn:aws:acm/ },
+  { rule: "lustre-capacity", edit: (c) => { c.workers[0].lustre = { storageCapacityGiB: 3600 }; }, path: "workers[0].lustre.storageCapacityGiB", value: 3600, says: /1200, 2400, or a multiple of 2400/ },
+  { rule: "lustre-throughput", edit: (c) => { c.lustre = { throughputMBpsPerTiB: 200 }; }, path: "lustre.throughputMBpsPerTiB", value: 200, says: /125, 250, 500 or 1000/ },
+  { rule: "opensearch-instance-type", edit: (c) => { c.catalog = { instanceType: "m5.large" }; }, path: "catalog.instanceType", value: "m5.large", says: /r6g.large.search/ },
+  { rule: "opensearch-version", edit: (c) => { c.catalog = { engineVersion: "Elasticsearch_7.10" }; }, path: "catalog.engineVersion", value: "Elasticsearch_7.10", says: /OpenSearch_2/ },
+  { rule: "catalog-nodes", edit: (c) => { c.catalog = { instanceCount: 3 }; }, path: "catalog.instanceCount", value: 3, says: /a multiple of 2/ },
+  { rule: "alarm-email", edit: (c) => { c.alarmEmail = "ops"; }, path: "alarmEmail", value: "ops", says: /email address/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
 ];
 

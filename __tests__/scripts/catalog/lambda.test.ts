@@ -1,0 +1,145 @@
+import { createHandler, parseEvent } from "../../../scripts/catalog/lambda";
+import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";
+import { startSeededS3, type SeededS3 } from "../../fixtures/catalog/fixtures";
+import { startFakeOpenSearch, type FakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
+
+const SIGNING_CREDENTIALS = { accessKeyId: "AKIDLAMBDA", secretAccessKey: "secret", sessionToken: "token" };
+const NOW = () => new Date(Date.UTC(2025, 5, 1));
+const CMIP6_EVENT = {
+  region: "us-west-2",
+  datasets: [
+    { name: "cmip6", s3: "s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC", path: "/cmip6" },
+    { name: "cmip6-ncar", s3: "s3://cmip6-pds/CMIP6/ScenarioMIP/NCAR", path: "/cmip6-ncar" },
+  ],
+};
+
+describe("parseEvent", () => {
+  it("accepts the documented event", () => {
+    expect(parseEvent({ ...CMIP6_EVENT, mount: "/lustre" })).toEqual({ ...CMIP6_EVENT, mount: "/lustre" });
+  });
+
+  it("fails when the event is not an object or has no datasets", () => {
+    expect(() => parseEvent("us-west-2")).toThrow(/^event: got "us-west-2": is not an object/);
+    expect(() => parseEvent({ region: "us-west-2", datasets: [] })).toThrow(/^datasets: got \[\]: is not a non-empty array/);
+    expect(() => parseEvent({ datasets: CMIP6_EVENT.datasets })).toThrow(/^region: got nothing \(missing\): is not a string/);
+    expect(() => parseEvent({ region: "us-west-2", datasets: ["s3://cmip6-pds"] })).toThrow(/^datasets\[0\]: got "s3:\/\/cmip6-pds": is not an object/);
+    expect(() => parseEvent({ ...CMIP6_EVENT, mount: 7 })).toThrow(/^mount: got 7: is not a string/);
+  });
+});
+
+describe("catalog indexer Lambda handler", () => {
+  let s3: SeededS3;
+  let fake: FakeOpenSearch;
+  let events: Record<string, unknown>[];
+
+  beforeAll(async () => {
+    s3 = await startSeededS3();
+  });
+
+  afterAll(async () => {
+    await s3.close();
+  });
+
+  beforeEach(async () => {
+    fake = await startFakeOpenSearch({ indices: ["catalog_us-west-2_20250501000000000"], aliases: { "catalog-us-west-2": ["catalog_us-west-2_20250501000000000"] } });
+    events = [];
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  function handler(env: NodeJS.ProcessEnv = {}) {
+    return createHandler({
+      env: { OPENSEARCH_ENDPOINT: fake.url, OPENSEARCH_REGION: "eu-west-2", S3_ENDPOINT: s3.endpoint, ...env },
+      getCredentials: async () => SIGNING_CREDENTIALS,
+      s3Credentials: LOCAL_S3_CREDENTIALS,
+      now: NOW,
+      log: (event) => events.push({ ...event }),
+    });
+  }
+
+  it("rebuilds the Region's index from all its datasets and returns counts per dataset", async () => {
+    const result = await handler()(CMIP6_EVENT);
+    expect(result).toMatchObject({
+      region: "us-west-2",
+      alias: "catalog-us-west-2",
+      index: "catalog_us-west-2_20250601000000000",
+      previous: ["catalog_us-west-2_20250501000000000"],
+      deleted: ["catalog_us-west-2_20250501000000000"],
+      documents: 4,
+      datasets: [
+        { name: "cmip6", objects: 46, documents: 3 },
+        { name: "cmip6-ncar", objects: 5, documents: 1 },
+      ],
+    });
+    expect("durationMs" in result && result.durationMs).toBeGreaterThanOrEqual(0);
+    expect([...fake.aliases.get("catalog-us-west-2")!]).toEqual(["catalog_us-west-2_20250601000000000"]);
+    const docs = [...fake.indices.get("catalog_us-west-2_20250601000000000")!.values()];
+    expect(docs.map((d) => d.id)).toEqual([
+      "cmip6:HadGEM3-GC31-LL/ssp245/r1i1p1f3/day/tasmax/gn/v20200114/",
+      "cmip6:UKESM1-0-LL/ssp585/r1i1p1f2/Amon/pr/gn/v20190726/",
+      "cmip6:UKESM1-0-LL/ssp585/r1i1p1f2/Amon/tas/gn/v20190726/",
+      "cmip6-ncar:CESM2/ssp370/r4i1p1f1/Omon/tos/gn/v20190514/",
+    ]);
+    for (const request of fake.requests) {
+      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLAMBDA\/\d{8}\/eu-west-2\/es\/aws4_request/);
+    }
+    expect(events.map((event) => event.event)).toEqual(["index-created", "dataset-indexed", "dataset-indexed", "alias-swapped", "old-indices-deleted"]);
+  });
+
+  it("uses the mount point of the event", async () => {
+    await handler()({ region: "us-east-1", mount: "/lustre", datasets: [{ name: "era5", s3: "s3://era5-pds", path: "/era5" }] });
+    const docs = [...fake.indices.get("catalog_us-east-1_20250601000000000")!.values()];
+    expect(docs).toHaveLength(11);
+    expect(docs.every((d) => String(d.lustre_path).startsWith("/lustre/era5/"))).toBe(true);
+  });
+
+  it("fails when OPENSEARCH_ENDPOINT is not set", async () => {
+    await expect(handler({ OPENSEARCH_ENDPOINT: "" })(CMIP6_EVENT)).rejects.toThrow(/^OPENSEARCH_ENDPOINT: got "": is not set/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("fails when OPENSEARCH_SIGNING is not a mode", async () => {
+    await expect(handler({ OPENSEARCH_SIGNING: "iam" })(CMIP6_EVENT)).rejects.toThrow(/^OPENSEARCH_SIGNING: got "iam": is not a signing mode; allowed: sigv4 or none/);
+  });
+
+  it("fails when a dataset's bucket cannot be listed, leaving the alias and old index untouched", async () => {
+    const event = { region: "us-west-2", datasets: [...CMIP6_EVENT.datasets, { name: "gone", s3: "s3://no-such-bucket", path: "/gone" }] };
+    await expect(handler({ OPENSEARCH_SIGNING: "none" })(event)).rejects.toThrow(/bucket does not exist/i);
+    expect([...fake.aliases.get("catalog-us-west-2")!]).toEqual(["catalog_us-west-2_20250501000000000"]);
+    expect([...fake.indices.keys()]).toEqual(["catalog_us-west-2_20250501000000000"]);
+    expect(fake.calls()).toContain("DELETE /catalog_us-west-2_20250601000000000");
+    expect(fake.calls()).not.toContain("POST /_aliases");
+    expect(fake.requests.every((request) => request.headers.authorization === undefined)).toBe(true);
+  });
+});
+
+describe("catalog indexer Lambda, start-pipeline action", () => {
+  const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:proximate-us-east-1-catalog-refresh";
+
+  it("starts the Region's pipeline once and returns the execution", async () => {
+    const started: string[] = [];
+    const handler = createHandler({
+      startExecution: async (arn) => {
+        started.push(arn);
+        return `${arn.replace(":stateMachine:", ":execution:")}:first`;
+      },
+    });
+    await expect(handler({ action: "start-pipeline", stateMachineArn: ARN })).resolves.toEqual({
+      action: "start-pipeline",
+      executionArn: "arn:aws:states:us-east-1:123456789012:execution:proximate-us-east-1-catalog-refresh:first",
+    });
+    expect(started).toEqual([ARN]);
+  });
+
+  it("fails when the action is unknown", async () => {
+    await expect(createHandler({ startExecution: async () => "x" })({ action: "reindex" })).rejects.toThrow(/^action: got "reindex": is not a known action/);
+  });
+
+  it("fails when the state machine ARN is not one", async () => {
+    await expect(createHandler({ startExecution: async () => "x" })({ action: "start-pipeline", stateMachineArn: "my-machine" })).rejects.toThrow(
+      /^stateMachineArn: got "my-machine": is not a state machine ARN/,
+    );
+  });
+});

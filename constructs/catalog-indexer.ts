@@ -1,0 +1,120 @@
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { DatasetConfig } from "../modules/config/schema";
+import { datasetReadStatements, policy } from "../modules/iam";
+import { FLOW_ROLE_TAG } from "../modules/network/ports";
+
+/** Properties of a {@link CatalogIndexer}. */
+export interface CatalogIndexerProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly vpc: Vpc;
+  readonly subnets: readonly Subnet[];
+  /** Directory holding the bundled handler (`index.js`, handler `index.handler`). */
+  readonly codeDirectory: string;
+  /** The indexer's role (created by the identity stack, admitted by the catalog domain). */
+  readonly role: IamRole;
+  /** `https://<endpoint>` of the catalog domain. */
+  readonly openSearchEndpoint: string;
+  /** The catalog domain's ARN (the role may send HTTP requests to it). */
+  readonly openSearchArn: string;
+  /** The client Region (the domain's, for SigV4). */
+  readonly openSearchRegion: string;
+  /** The client Region's CIDR: HTTPS to the domain goes there over the Transit Gateway. */
+  readonly clientCidr: string;
+  /** The Region's datasets: the indexer lists them and nothing else. */
+  readonly datasets: readonly DatasetConfig[];
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The catalog indexer Lambda in the worker Region's VPC: lists the Region's datasets with the
+ * AWS SDK (through the S3 gateway endpoint), builds one document per dataset unit and swaps the
+ * Region's `catalog-<region>` alias in OpenSearch (SigV4-signed, over the Transit Gateway).
+ */
+export class CatalogIndexer extends Construct {
+  public readonly function: LambdaFunction;
+  public readonly securityGroup: SecurityGroup;
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: CatalogIndexerProps) {
+    super(scope, id);
+    const functionName = `${props.namePrefix}-catalog-indexer`;
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+    this.securityGroup = new SecurityGroup(this, "sg", {
+      name: `${props.namePrefix}-indexer`,
+      description: "Catalog indexer: HTTPS out only",
+      vpcId: props.vpc.id,
+      tags: { Name: `${props.namePrefix}-indexer`, [FLOW_ROLE_TAG]: "indexer" },
+    });
+    new VpcSecurityGroupEgressRule(this, "to-catalog", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to the catalog domain in the client Region",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: props.clientCidr,
+    });
+    new VpcSecurityGroupEgressRule(this, "to-aws", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to S3 (gateway endpoint) and AWS APIs (interface endpoints)",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+    new IamRolePolicyAttachment(this, "vpc-access", {
+      role: props.role.name,
+      // Network interfaces for a function in a VPC (AWS-managed, not a *FullAccess policy).
+      policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    });
+    new IamRolePolicy(this, "policy", {
+      role: props.role.id,
+      name: "index-datasets",
+      policy: Fn.jsonencode(
+        policy(
+          ...datasetReadStatements(props.datasets.map((d) => d.s3)),
+          {
+            Sid: "WriteRegionCatalog",
+            Effect: "Allow",
+            Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+            Resource: `${props.openSearchArn}/*`,
+          },
+          { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },
+        ),
+      ),
+    });
+    const code = new TerraformAsset(this, "code", { path: props.codeDirectory, type: AssetType.ARCHIVE });
+    this.function = new LambdaFunction(this, "Default", {
+      functionName,
+      description: `Rebuilds catalog-${props.region} from the Region's datasets`,
+      runtime: "nodejs20.x",
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: Fn.filebase64sha256(code.path),
+      role: props.role.arn,
+      timeout: 900,
+      memorySize: 512,
+      architectures: ["x86_64"],
+      vpcConfig: { subnetIds: props.subnets.map((s) => s.id), securityGroupIds: [this.securityGroup.id] },
+      environment: {
+        variables: { OPENSEARCH_ENDPOINT: props.openSearchEndpoint, OPENSEARCH_REGION: props.openSearchRegion },
+      },
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+  }
+}

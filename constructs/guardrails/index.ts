@@ -1,0 +1,3 @@
+export * from "./guardrails";
+export * from "./suppress";
+export * from "./resolved-stack";

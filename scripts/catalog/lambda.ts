@@ -1,0 +1,202 @@
+/**
+ * AWS Lambda entry of the catalog indexer (bundled by `build.ts`). One invocation rebuilds one
+ * Region's catalog index from all of the Region's datasets:
+ *
+ *   event: { "region": "us-west-2", "mount": "/fsx",
+ *            "datasets": [{ "name": "cmip6", "s3": "s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC", "path": "/cmip6" }] }
+ *
+ * The same function starts its Region's nightly pipeline once right after deployment (a Terraform
+ * `aws_lambda_invocation`), so the first catalog does not wait for midnight:
+ *
+ *   event: { "action": "start-pipeline", "stateMachineArn": "arn:aws:states:..." }
+ *
+ * Environment:
+ * - `OPENSEARCH_ENDPOINT` (required): the catalog domain, `https://...es.amazonaws.com`.
+ * - `OPENSEARCH_REGION`: Region of the domain for SigV4; default: parsed from the endpoint, else `AWS_REGION`.
+ * - `OPENSEARCH_SIGNING`: `sigv4` (default) or `none` (a local, unsigned endpoint).
+ * - `S3_ENDPOINT`: an S3-compatible endpoint (path-style) instead of AWS, for local runs.
+ */
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  CatalogInputError,
+  checkEndpoint,
+  createOpenSearchClient,
+  createS3Client,
+  DEFAULT_MOUNT,
+  domainRegion,
+  listObjectPages,
+  openSearchCatalogApi,
+  refreshRegionCatalog,
+  resolveDatasets,
+  type AwsCredentials,
+  type DatasetSpec,
+  type DatasetRefreshCounts,
+} from "../../modules/catalog";
+
+/** The invocation event. */
+export interface IndexerEvent {
+  readonly region: string;
+  readonly datasets: readonly DatasetSpec[];
+  /** Lustre mount point on the workers; default `/fsx`. */
+  readonly mount?: string;
+}
+
+/** What an invocation returns: counts per dataset and what happened to the indices. */
+export interface IndexerResult {
+  readonly region: string;
+  readonly alias: string;
+  readonly index: string;
+  readonly previous: readonly string[];
+  readonly deleted: readonly string[];
+  readonly notDeleted: readonly { readonly index: string; readonly error: string }[];
+  readonly datasets: readonly DatasetRefreshCounts[];
+  readonly documents: number;
+  readonly durationMs: number;
+}
+
+/** What a `start-pipeline` invocation returns. */
+export interface PipelineStarted {
+  readonly action: "start-pipeline";
+  readonly executionArn: string;
+}
+
+/** Starts a Step Functions execution and resolves to its ARN. */
+export type StartExecution = (stateMachineArn: string) => Promise<string>;
+
+const defaultStartExecution: StartExecution = async (stateMachineArn) => {
+  const client = new SFNClient({});
+  try {
+    const started = await client.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
+    if (started.executionArn === undefined) {
+      throw new Error(`StartExecution of ${stateMachineArn} returned no execution ARN`);
+    }
+    return started.executionArn;
+  } finally {
+    client.destroy();
+  }
+};
+
+/** What the handler takes from its surroundings; tests replace parts of it. */
+export interface HandlerDependencies {
+  /** Environment to read (default: `process.env` at invocation time). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Credentials for SigV4 signing (default: the AWS SDK default provider chain). */
+  readonly getCredentials?: () => Promise<AwsCredentials>;
+  /** Credentials for S3 (default: the default provider chain). */
+  readonly s3Credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Clock for the index name. */
+  readonly now?: () => Date;
+  /** Progress events (default: one JSON line each on stdout, i.e. CloudWatch Logs). */
+  readonly log?: (event: Readonly<Record<string, unknown>>) => void;
+  /** Starts the pipeline for `start-pipeline` events (default: Step Functions StartExecution). */
+  readonly startExecution?: StartExecution;
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
+
+/** Validates the event; errors name the field, e.g. `datasets[1].s3`. */
+export function parseEvent(event: unknown): IndexerEvent {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw new CatalogInputError("event", event, "is not an object", "{ region, datasets: [{ name, s3, path }], mount? }");
+  }
+  const record = event as Record<string, unknown>;
+  const { region, datasets, mount } = record;
+  if (typeof region !== "string") {
+    throw new CatalogInputError("region", region, "is not a string", "a Region name such as us-east-1");
+  }
+  if (!Array.isArray(datasets) || datasets.length === 0) {
+    throw new CatalogInputError("datasets", datasets, "is not a non-empty array", "[{ name, s3, path }, ...]");
+  }
+  datasets.forEach((dataset: unknown, index) => {
+    if (typeof dataset !== "object" || dataset === null || Array.isArray(dataset)) {
+      throw new CatalogInputError(`datasets[${index}]`, dataset, "is not an object", "{ name, s3, path }");
+    }
+  });
+  if (mount !== undefined && typeof mount !== "string") {
+    throw new CatalogInputError("mount", mount, "is not a string", "an absolute path such as /fsx");
+  }
+  return {
+    region,
+    datasets: datasets as DatasetSpec[],
+    ...(mount === undefined ? {} : { mount }),
+  };
+}
+
+/** Builds a handler; `handler` below is the one Lambda calls. */
+export function createHandler(dependencies: HandlerDependencies = {}): (event: unknown) => Promise<IndexerResult | PipelineStarted> {
+  return async (event) => {
+    if (typeof event === "object" && event !== null && (event as Record<string, unknown>).action !== undefined) {
+      const { action, stateMachineArn } = event as Record<string, unknown>;
+      if (action !== "start-pipeline") {
+        throw new CatalogInputError("action", action, "is not a known action", "start-pipeline (or no action: index the Region)");
+      }
+      if (typeof stateMachineArn !== "string" || !STATE_MACHINE_ARN.test(stateMachineArn)) {
+        throw new CatalogInputError("stateMachineArn", stateMachineArn, "is not a state machine ARN", "arn:aws:states:<region>:<account>:stateMachine:<name>");
+      }
+      const executionArn = await (dependencies.startExecution ?? defaultStartExecution)(stateMachineArn);
+      return { action: "start-pipeline", executionArn };
+    }
+    const started = Date.now();
+    const env = dependencies.env ?? process.env;
+    const log = dependencies.log ?? ((entry) => console.log(JSON.stringify(entry)));
+    const input = parseEvent(event);
+    const datasets = resolveDatasets(input.datasets, { region: input.region, mount: input.mount ?? DEFAULT_MOUNT });
+
+    const endpointText = env.OPENSEARCH_ENDPOINT;
+    if (endpointText === undefined || endpointText === "") {
+      throw new CatalogInputError("OPENSEARCH_ENDPOINT", endpointText, "is not set", "the catalog domain endpoint, https://...");
+    }
+    const node = checkEndpoint(endpointText, "OPENSEARCH_ENDPOINT");
+    const signing = env.OPENSEARCH_SIGNING ?? "sigv4";
+    if (signing !== "sigv4" && signing !== "none") {
+      throw new CatalogInputError("OPENSEARCH_SIGNING", signing, "is not a signing mode", "sigv4 or none");
+    }
+    const signingRegion = env.OPENSEARCH_REGION || domainRegion(node) || env.AWS_REGION || input.region;
+    const s3Endpoint = env.S3_ENDPOINT || undefined;
+    if (s3Endpoint !== undefined) {
+      checkEndpoint(s3Endpoint, "S3_ENDPOINT");
+    }
+
+    const s3 = createS3Client({
+      region: input.region,
+      ...(s3Endpoint === undefined ? {} : { endpoint: s3Endpoint }),
+      ...(dependencies.s3Credentials === undefined ? {} : { credentials: dependencies.s3Credentials }),
+    });
+    const client = createOpenSearchClient({
+      node,
+      signing:
+        signing === "none"
+          ? null
+          : { region: signingRegion, ...(dependencies.getCredentials === undefined ? {} : { getCredentials: dependencies.getCredentials }) },
+    });
+    try {
+      const result = await refreshRegionCatalog({
+        api: openSearchCatalogApi(client),
+        region: input.region,
+        datasets: datasets.map((dataset) => ({
+          dataset,
+          pages: () => listObjectPages(s3, { bucket: dataset.bucket, prefix: dataset.prefix }),
+        })),
+        ...(dependencies.now === undefined ? {} : { now: dependencies.now }),
+        log,
+      });
+      return {
+        region: input.region,
+        alias: result.alias,
+        index: result.index,
+        previous: result.previous,
+        deleted: result.deleted,
+        notDeleted: result.notDeleted,
+        datasets: result.datasets,
+        documents: result.documents,
+        durationMs: Date.now() - started,
+      };
+    } finally {
+      s3.destroy();
+      await client.close();
+    }
+  };
+}
+
+/** The Lambda handler (`index.handler` in the bundle). */
+export const handler = createHandler();

@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+
+/** Sources the indexer bundle is built from: a change to any of them makes a new bundle. */
+function sourceFiles(projectDir: string): string[] {
+  const catalogDir = join(projectDir, "modules", "catalog");
+  return [
+    ...readdirSync(catalogDir)
+      .filter((file) => file.endsWith(".ts"))
+      .sort()
+      .map((file) => join(catalogDir, file)),
+    join(projectDir, "scripts", "catalog", "lambda.ts"),
+    join(projectDir, "package-lock.json"),
+  ];
+}
+
+/**
+ * Bundles the catalog indexer Lambda (scripts/catalog/lambda.ts, with the AWS SDK and the
+ * OpenSearch client inside) with esbuild into `.gen/indexer/<content hash>/index.js`, unless a
+ * bundle of the same sources exists. Returns the bundle's directory (the Lambda asset).
+ */
+export function ensureIndexerBundle(projectDir: string): string {
+  const hash = createHash("sha256");
+  for (const file of sourceFiles(projectDir)) {
+    hash.update(file.slice(projectDir.length)).update(readFileSync(file));
+  }
+  const dir = join(projectDir, ".gen", "indexer", hash.digest("hex").slice(0, 16));
+  if (existsSync(join(dir, "index.js"))) {
+    return dir;
+  }
+  const staging = `${dir}.${process.pid}.tmp`;
+  mkdirSync(staging, { recursive: true });
+  const result = buildSync({
+    entryPoints: [join(projectDir, "scripts", "catalog", "lambda.ts")],
+    outfile: join(staging, "index.js"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    external: ["aws-sdk"],
+    logLevel: "silent",
+  });
+  if (result.errors.length > 0) {
+    throw new Error(`bundling the catalog indexer failed: ${result.errors.map((e) => e.text).join("; ")}`);
+  }
+  // Another process may have finished the same bundle meanwhile: either copy is identical.
+  if (!existsSync(dir)) {
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      if (!existsSync(join(dir, "index.js"))) {
+        throw error;
+      }
+    }
+  }
+  return dir;
+}

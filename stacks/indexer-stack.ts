@@ -1,0 +1,72 @@
+import { Construct } from "constructs";
+import { CatalogIndexer } from "../constructs/catalog-indexer";
+import { CatalogRefresh } from "../constructs/catalog-refresh";
+import { RegionPlan } from "../modules/config/topology";
+import { stackName } from "../modules/naming";
+import { CatalogStack } from "./catalog-stack";
+import { IdentityStack } from "./identity-stack";
+import { NetworkStack } from "./network-stack";
+import { PoolStack } from "./pool-stack";
+import { RegionStack, RegionStackProps } from "./region-stack";
+
+/** Properties of an {@link IndexerStack}. */
+export interface IndexerStackProps extends RegionStackProps {
+  readonly plan: RegionPlan;
+  readonly network: NetworkStack;
+  readonly pool: PoolStack;
+  readonly catalog: CatalogStack;
+  readonly identity: IdentityStack;
+  /** Directory of the bundled indexer handler. */
+  readonly indexerCodeDirectory: string;
+}
+
+/**
+ * Worker Region, fast, last wave: the catalog indexer and the nightly 00:00 UTC pipeline. It
+ * needs the Region's file system (pool stack) and the catalog domain (client Region), which is
+ * why it is a stack of its own: the two slow stacks it reads build in parallel, not in series.
+ */
+export class IndexerStack extends RegionStack {
+  public readonly indexer: CatalogIndexer;
+  public readonly refresh: CatalogRefresh;
+
+  constructor(scope: Construct, props: IndexerStackProps) {
+    super(scope, stackName("indexer", props.plan.region), props);
+    const { plan, topology } = props;
+    const role = props.identity.indexerRoles.get(plan.region);
+    if (role === undefined || plan.lustre === undefined) {
+      throw new Error(`${plan.region} is not a worker Region of this topology`);
+    }
+    const domain = props.catalog.catalog.domain;
+    this.indexer = new CatalogIndexer(this, "indexer", {
+      namePrefix: this.namePrefix,
+      region: plan.region,
+      vpc: props.network.network.vpc,
+      subnets: props.network.network.privateSubnets,
+      codeDirectory: props.indexerCodeDirectory,
+      role,
+      openSearchEndpoint: `https://${domain.endpoint}`,
+      openSearchArn: domain.arn,
+      openSearchRegion: topology.client.region,
+      clientCidr: topology.client.cidr,
+      datasets: plan.datasets,
+      logRetentionDays: topology.logRetentionDays,
+    });
+    const fileSystem = props.pool.lustre.fileSystem;
+    this.refresh = new CatalogRefresh(this, "refresh", {
+      namePrefix: this.namePrefix,
+      region: plan.region,
+      fileSystemId: fileSystem.id,
+      fileSystemArn: fileSystem.arn,
+      paths: plan.datasets.map((d) => d.path),
+      indexer: this.indexer.function,
+      indexerRole: role,
+      indexerEvent: {
+        region: plan.region,
+        mount: plan.lustre.mountPoint,
+        datasets: plan.datasets.map((d) => ({ name: d.name, s3: d.s3, path: d.path })),
+      },
+      alarmEmail: topology.alarmEmail,
+      logRetentionDays: topology.logRetentionDays,
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { Construct } from "constructs";
+import { NotebookWorkspace } from "../constructs/notebook-workspace";
+import { stackName } from "../modules/naming";
+import { CatalogStack } from "./catalog-stack";
+import { IdentityStack } from "./identity-stack";
+import { NetworkStack } from "./network-stack";
+import { RegionStack, RegionStackProps } from "./region-stack";
+
+/** Properties of a {@link NotebookStack}. */
+export interface NotebookStackProps extends RegionStackProps {
+  readonly network: NetworkStack;
+  readonly identity: IdentityStack;
+  readonly catalog: CatalogStack;
+  /** Directory of the notebook bundle (helper package + notebooks). */
+  readonly bundleDirectory: string;
+}
+
+/**
+ * Client Region: the scientists' SageMaker notebook instance. It reads the catalog domain's
+ * endpoint, so it follows the catalog stack in the same Region; the scheduler is found by its
+ * DNS name, so it does not wait for the scheduler stack.
+ */
+export class NotebookStack extends RegionStack {
+  public readonly workspace: NotebookWorkspace;
+
+  constructor(scope: Construct, props: NotebookStackProps) {
+    super(scope, stackName("notebook", props.region), props);
+    const topology = props.topology;
+    const domain = props.catalog.catalog.domain;
+    this.workspace = new NotebookWorkspace(this, "notebook", {
+      namePrefix: this.namePrefix,
+      region: props.region,
+      vpc: props.network.network.vpc,
+      subnet: props.network.network.privateSubnets[0],
+      clientCidr: topology.client.cidr,
+      role: props.identity.notebookRole,
+      image: topology.daskImage,
+      bundleDirectory: props.bundleDirectory,
+      schedulerDnsName: topology.schedulerDnsName,
+      catalogEndpoint: domain.endpoint,
+      catalogArn: domain.arn,
+      instanceType: topology.notebook.instanceType,
+      volumeSizeGiB: topology.notebook.volumeSizeGiB,
+    });
+  }
+}
