@@ -1,4 +1,3 @@
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -128,7 +127,9 @@ export class DaskScheduler extends Construct {
       executionRoleArn: roles.executionRole.arn,
       taskRoleArn: roles.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      containerDefinitions: Fn.jsonencode([
+      // Plain JSON (with Terraform interpolations inside) so that readers of the synthesized stack,
+      // such as the emulation, can parse the task definition without evaluating HCL.
+      containerDefinitions: JSON.stringify([
         {
           name: "scheduler",
           image: props.imageUri,

@@ -227,7 +227,9 @@ export class DaskWorkerPool extends Construct {
       executionRoleArn: roles.executionRole.arn,
       taskRoleArn: roles.taskRole.arn,
       volume: props.lustre ? [{ name: "lustre", hostPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT }] : undefined,
-      containerDefinitions: Fn.jsonencode([
+      // Plain JSON (with Terraform interpolations inside) so that readers of the synthesized stack,
+      // such as the emulation, can parse the task definition without evaluating HCL.
+      containerDefinitions: JSON.stringify([
         {
           name: "worker",
           image: props.imageUri,

@@ -4,12 +4,9 @@ import { ProximateConfig } from "../../modules/config/schema";
 
 function workerScript(app: Synthesized, region: string): string {
   const task = app.stack(`pool-${region}`).resource("aws_ecs_task_definition", "workers/task");
-  const text = task.container_definitions as string;
-  const match = /"command" = \["sh", "-c", "(exec dask worker [^"]+)"\]/.exec(text);
-  if (match === null) {
-    throw new Error(`no worker command in ${text}`);
-  }
-  return match[1];
+  const [container] = JSON.parse(task.container_definitions as string) as { command: string[] }[];
+  expect(container.command.slice(0, 2)).toEqual(["sh", "-c"]);
+  return container.command[2];
 }
 
 const ingress = (app: Synthesized, stack: string) => Object.values(app.stack(stack).resources("aws_vpc_security_group_ingress_rule"));
@@ -157,7 +154,8 @@ describe("scheduler", () => {
   test("a Fargate service of one scheduler task, registered in Cloud Map as scheduler.<namespace>", () => {
     const stack = app.stack("scheduler-eu-west-2");
     expect(stack.resource("aws_ecs_task_definition", "scheduler/task")).toMatchObject({ requires_compatibilities: ["FARGATE"], cpu: "1024", memory: "4096", network_mode: "awsvpc" });
-    expect(stack.resource("aws_ecs_task_definition", "scheduler/task").container_definitions).toContain('"command" = ["dask", "scheduler", "--port", "8786", "--dashboard-address", ":8787"]');
+    const [container] = JSON.parse(stack.resource("aws_ecs_task_definition", "scheduler/task").container_definitions);
+    expect(container.command).toEqual(["dask", "scheduler", "--port", "8786", "--dashboard-address", ":8787"]);
     expect(stack.resource("aws_ecs_service", "scheduler/service")).toMatchObject({ desired_count: 1, launch_type: "FARGATE", network_configuration: { assign_public_ip: false } });
     expect(stack.resource("aws_service_discovery_service", "scheduler/discovery").name).toBe("scheduler");
     const namespace = app.stack("network-eu-west-2").resource("aws_service_discovery_private_dns_namespace", "namespace");

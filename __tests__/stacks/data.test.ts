@@ -63,8 +63,7 @@ describe("data next to the workers", () => {
     }
     const task = stack.resource("aws_ecs_task_definition", "workers/task");
     expect(task.volume).toEqual([{ name: "lustre", host_path: "/fsx" }]);
-    expect(task.container_definitions).toContain('"containerPath" = "/fsx"');
-    expect(task.container_definitions).toContain('"readOnly" = true');
+    expect(JSON.parse(task.container_definitions)[0].mountPoints).toEqual([{ sourceVolume: "lustre", containerPath: "/fsx", readOnly: true }]);
   });
 });
 

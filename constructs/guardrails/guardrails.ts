@@ -211,25 +211,24 @@ function sameProps(a: GuardrailsProps, b: GuardrailsProps): boolean {
  * failed synth still leaves its report).
  */
 export function applyGuardrails(app: App, props: GuardrailsProps): Guardrails {
-  const applied = APPLIED.get(app);
-  if (applied !== undefined) {
-    if (!sameProps(applied.props, props)) {
-      throw new Error(
-        `applyGuardrails: already applied to this app with ${JSON.stringify({ ...applied.props, rules: undefined })}; got ${JSON.stringify({ ...props, rules: undefined })}; allowed: the same props (apply once, after the last stack)`,
-      );
-    }
-    return applied;
+  let guardrails = APPLIED.get(app);
+  if (guardrails === undefined) {
+    guardrails = new Guardrails(app, props);
+    APPLIED.set(app, guardrails);
+    const applied = guardrails;
+    app.node.addValidation({
+      validate: () =>
+        applied
+          .unguardedStacks()
+          .map((stack) => `guardrails: stack ${stack.node.id} was created after applyGuardrails() and is not checked; call applyGuardrails() after the last stack`),
+    });
+  } else if (!sameProps(guardrails.props, props)) {
+    throw new Error(
+      `applyGuardrails: already applied to this app with ${JSON.stringify({ ...guardrails.props, rules: undefined })}; got ${JSON.stringify({ ...props, rules: undefined })}; allowed: the same props (apply once, after the last stack)`,
+    );
   }
-  const guardrails = new Guardrails(app, props);
-  APPLIED.set(app, guardrails);
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+  for (const stack of guardrails.unguardedStacks()) {
     Aspects.of(stack).add(guardrails);
   }
-  app.node.addValidation({
-    validate: () =>
-      guardrails
-        .unguardedStacks()
-        .map((stack) => `guardrails: stack ${stack.node.id} was created after applyGuardrails() and is not checked; call applyGuardrails() after the last stack`),
-  });
   return guardrails;
 }
