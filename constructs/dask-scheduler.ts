@@ -10,7 +10,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { DASHBOARD_PORT, NANNY_PORTS, SCHEDULER_PORT, schedulerCommand, WORKER_PORTS } from "../modules/compute/dask";
+import { DASHBOARD_PORT, NANNY_PORTS, SCHEDULER_ENVIRONMENT, SCHEDULER_PORT, schedulerCommand, WORKER_PORTS } from "../modules/compute/dask";
 import { DashboardLoadBalancer } from "./dashboard-load-balancer";
 import { EcsTaskRoles } from "./ecs-roles";
 
@@ -135,6 +135,7 @@ export class DaskScheduler extends Construct {
           image: props.imageUri,
           essential: true,
           command: schedulerCommand(),
+          environment: Object.entries(SCHEDULER_ENVIRONMENT).map(([name, value]) => ({ name, value })),
           portMappings: [
             { containerPort: SCHEDULER_PORT, protocol: "tcp" },
             { containerPort: DASHBOARD_PORT, protocol: "tcp" },

@@ -19,7 +19,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NANNY_PORTS, SCHEDULER_PORT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
+import { NANNY_PORTS, SCHEDULER_PORT, WORKER_ENVIRONMENT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
 import { ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
 import { PoolPlan } from "../modules/config/topology";
 import { datasetReadStatements, serviceTrust } from "../modules/iam";
@@ -235,6 +235,7 @@ export class DaskWorkerPool extends Construct {
           image: props.imageUri,
           essential: true,
           command: this.command,
+          environment: Object.entries(WORKER_ENVIRONMENT).map(([name, value]) => ({ name, value })),
           // awsvpc: every task has its own interface, so the pinned port ranges in the command
           // need no port mappings; the task security group names them.
           mountPoints: props.lustre ? [{ sourceVolume: "lustre", containerPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT, readOnly: true }] : [],

@@ -62,6 +62,21 @@ export function sizeWorkers(input: WorkerSizingInput): WorkerSizing {
   return { instanceType: input.instanceType, tasksPerInstance, taskCpu, taskMemoryMiB, processesPerTask, threadsPerProcess, memoryLimitBytes };
 }
 
+/**
+ * Dask settings of the scheduler container. A worker that stops answering (its Region's link
+ * is cut) is removed after a minute instead of Dask's default five, so clients learn quickly
+ * that a pool lost its workers.
+ */
+export const SCHEDULER_ENVIRONMENT: Readonly<Record<string, string>> = {
+  DASK_DISTRIBUTED__SCHEDULER__WORKER_TTL: "60s",
+};
+
+/** Dask settings of the worker containers: patient connects across Regions, quick reconnects. */
+export const WORKER_ENVIRONMENT: Readonly<Record<string, string>> = {
+  DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT: "30s",
+  DASK_DISTRIBUTED__WORKER__DAEMON: "False",
+};
+
 /** The scheduler's stable DNS name, `scheduler.<namespace>`. */
 export function schedulerDnsName(namespace: string): string {
   return `scheduler.${namespace}`;
