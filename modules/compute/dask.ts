@@ -71,10 +71,9 @@ export const SCHEDULER_ENVIRONMENT: Readonly<Record<string, string>> = {
   DASK_DISTRIBUTED__SCHEDULER__WORKER_TTL: "60s",
 };
 
-/** Dask settings of the worker containers: patient connects across Regions, quick reconnects. */
+/** Dask settings of the worker containers: connects across Regions get more than the 10 s default. */
 export const WORKER_ENVIRONMENT: Readonly<Record<string, string>> = {
   DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT: "30s",
-  DASK_DISTRIBUTED__WORKER__DAEMON: "False",
 };
 
 /** The scheduler's stable DNS name, `scheduler.<namespace>`. */
