@@ -6,6 +6,7 @@ import { parseConfig } from "./modules/config/validate";
 import { InputError } from "./modules/errors";
 import { ensureIndexerBundle } from "./scripts/lib/indexer-bundle";
 import { ensureNotebookBundle } from "./scripts/lib/notebook-bundle";
+import { synthesizeTfcBootstrap } from "./stacks/tfc-bootstrap-stack";
 import { buildTopology } from "./stacks/topology";
 
 /**
@@ -39,6 +40,16 @@ function main(): void {
     notebookBundleDirectory: ensureNotebookBundle(projectDir),
   });
   app.synth();
+  if (topology.state.backend === "cloud") {
+    // Workspaces and run triggers follow the stack graph cdktf just wrote to the manifest.
+    synthesizeTfcBootstrap(app.outdir, {
+      organization: topology.state.organization,
+      project: topology.state.project,
+      workspacePrefix: topology.state.workspacePrefix ?? `${topology.name}-`,
+      hostname: topology.state.hostname ?? "app.terraform.io",
+      localStateDirectory: resolve(projectDir, DEFAULTS.localStateDirectory),
+    });
+  }
 }
 
 main();

@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Topology } from "../modules/config/topology";
@@ -6,7 +6,8 @@ import { Topology } from "../modules/config/topology";
 /** Where a stack keeps its Terraform state. */
 export type StateLocation =
   | { readonly backend: "s3"; readonly bucket: string; readonly region: string; readonly keyPrefix: string }
-  | { readonly backend: "local"; readonly directory: string };
+  | { readonly backend: "local"; readonly directory: string }
+  | { readonly backend: "cloud"; readonly organization: string; readonly project?: string; readonly workspacePrefix: string; readonly hostname: string };
 
 /** Properties every Region stack shares. */
 export interface RegionStackProps {
@@ -54,7 +55,7 @@ export abstract class RegionStack extends TerraformStack {
   }
 }
 
-/** Points a stack at its state: S3 (encrypted, with Terraform's native lock file) or a local file. */
+/** Points a stack at its state: S3 (encrypted, with Terraform's native lock file), a local file, or its own Terraform Cloud workspace. */
 export function configureBackend(stack: TerraformStack, name: string, state: StateLocation): void {
   if (state.backend === "s3") {
     const backend = new S3Backend(stack, {
@@ -65,6 +66,12 @@ export function configureBackend(stack: TerraformStack, name: string, state: Sta
     });
     // Terraform 1.10+ native S3 locking; cdktf 0.21's S3BackendConfig has no field for it yet.
     backend.addOverride("use_lockfile", true);
+  } else if (state.backend === "cloud") {
+    new CloudBackend(stack, {
+      organization: state.organization,
+      hostname: state.hostname,
+      workspaces: new NamedCloudWorkspace(`${state.workspacePrefix}${name}`, state.project),
+    });
   } else {
     new LocalBackend(stack, { path: `${state.directory}/${name}.tfstate` });
   }

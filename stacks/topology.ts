@@ -45,6 +45,15 @@ function stateLocation(topology: Topology, options: BuildOptions): StateLocation
   if (state.backend === "s3") {
     return { backend: "s3", bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? topology.name };
   }
+  if (state.backend === "cloud") {
+    return {
+      backend: "cloud",
+      organization: state.organization,
+      project: state.project,
+      workspacePrefix: state.workspacePrefix ?? `${topology.name}-`,
+      hostname: state.hostname ?? "app.terraform.io",
+    };
+  }
   return { backend: "local", directory: options.localStateDirectory };
 }
 

@@ -234,9 +234,41 @@ const localState = z.strictObject({
   }).optional(),
 });
 
-export const STATE_BACKENDS = ["s3", "local"] as const;
+const cloudState = z.strictObject({
+  backend: z.literal("cloud"),
+  /** Terraform Cloud / Enterprise organization. */
+  organization: withCheck(z.string(), {
+    rule: "cloud-organization",
+    test: (value) => /^[A-Za-z0-9_-]{3,40}$/.test(value),
+    message: "is not a Terraform Cloud organization name",
+    allowed: "3-40 letters, digits, '_' and '-'",
+  }),
+  /** Project the workspaces belong to. @default the organization's default project */
+  project: withCheck(z.string(), {
+    rule: "cloud-project",
+    test: (value) => /^[A-Za-z0-9 _-]{3,40}$/.test(value),
+    message: "is not a Terraform Cloud project name",
+    allowed: "3-40 letters, digits, spaces, '_' and '-'",
+  }).optional(),
+  /** Prefix of every workspace name: `<prefix><stack>`. @default "<name>-" */
+  workspacePrefix: withCheck(z.string(), {
+    rule: "cloud-workspace-prefix",
+    test: (value) => /^[A-Za-z0-9_-]{1,40}$/.test(value),
+    message: "is not a usable workspace name prefix",
+    allowed: "1-40 letters, digits, '_' and '-'",
+  }).optional(),
+  /** @default "app.terraform.io" */
+  hostname: withCheck(z.string(), {
+    rule: "cloud-hostname",
+    test: (value) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(value),
+    message: "is not a host name",
+    allowed: "a host name such as app.terraform.io or tfe.example.org",
+  }).optional(),
+});
 
-const state = z.discriminatedUnion("backend", [s3State, localState]);
+export const STATE_BACKENDS = ["s3", "local", "cloud"] as const;
+
+const state = z.discriminatedUnion("backend", [s3State, localState, cloudState]);
 
 /** The topology config: `context.proximate` in cdktf.json, or the file named by PROXIMATE_CONFIG. */
 export const configSchema = z.strictObject({

@@ -170,7 +170,7 @@ function toProblems(issue: z.core.$ZodIssue, input: unknown): Problem[] {
             path,
             value,
             message: "is not a supported state backend",
-            allowed: `"s3" (bucket, region, optional keyPrefix) or "local" (optional directory)`,
+            allowed: `"s3" (bucket, region, optional keyPrefix), "local" (optional directory) or "cloud" (organization, optional project, workspacePrefix, hostname)`,
             rule: "state-backend",
           },
         ];

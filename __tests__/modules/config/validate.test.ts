@@ -40,7 +40,7 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "availability-zones", edit: (c) => { c.client.availabilityZones = ["eu-west-2a"]; }, path: "client.availabilityZones", value: ["eu-west-2a"], says: /lists 1 zones; allowed: 2-3/ },
   { rule: "asn-range", edit: (c) => { c.client.transitGatewayAsn = 65000 + 1000; }, path: "client.transitGatewayAsn", value: 66000, says: /64512-65534/ },
   { rule: "asn-unique", edit: (c) => { c.workers[0].transitGatewayAsn = 64600; c.workers[1].transitGatewayAsn = 64600; }, path: "workers[1].transitGatewayAsn", value: 64600, says: /equals the ASN of workers\[0\]/ },
-  { rule: "state-backend", edit: (c) => { c.state = { backend: "gcs", bucket: "x" }; }, path: "state.backend", value: "gcs", says: /"s3" .* or "local"/ },
+  { rule: "state-backend", edit: (c) => { c.state = { backend: "gcs", bucket: "x" }; }, path: "state.backend", value: "gcs", says: /"s3" .*, "local" .* or "cloud"/ },
   { rule: "state-bucket-name", edit: (c) => { c.state.bucket = "Bad_Bucket"; }, path: "state.bucket", value: "Bad_Bucket", says: /valid S3 bucket name/ },
   { rule: "required-field", edit: (c) => { delete c.state.region; }, path: "state.region", value: undefined, says: /is required/ },
   { rule: "unknown-key", edit: (c) => { c.state = { backend: "local", bucket: "x" }; }, path: "state.bucket", value: "x", says: /allowed: the keys backend, directory/ },
@@ -64,6 +64,8 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "opensearch-version", edit: (c) => { c.catalog = { engineVersion: "Elasticsearch_7.10" }; }, path: "catalog.engineVersion", value: "Elasticsearch_7.10", says: /OpenSearch_2/ },
   { rule: "catalog-nodes", edit: (c) => { c.catalog = { instanceCount: 3 }; }, path: "catalog.instanceCount", value: 3, says: /a multiple of 2/ },
   { rule: "alarm-email", edit: (c) => { c.alarmEmail = "ops"; }, path: "alarmEmail", value: "ops", says: /email address/ },
+  { rule: "cloud-organization", edit: (c) => { c.state = { backend: "cloud", organization: "a b" }; }, path: "state.organization", value: "a b", says: /3-40 letters/ },
+  { rule: "cloud-workspace-prefix", edit: (c) => { c.state = { backend: "cloud", organization: "org1", workspacePrefix: "pre fix" }; }, path: "state.workspacePrefix", value: "pre fix", says: /usable workspace name prefix/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
 ];
 
