@@ -11,6 +11,7 @@
  *   npx tsx scripts/catalog/build.ts [outDir]
  */
 import { build } from "esbuild";
+import { indexerBuildOptions } from "../lib/indexer-bundle";
 import { join, resolve } from "path";
 
 /** Where the bundle goes unless told otherwise: `<repository>/dist/catalog-indexer`. */
@@ -25,18 +26,7 @@ export interface BundleOptions {
 /** Bundles the indexer Lambda into `<outDir>/index.js` (`outDir` relative to the working directory); resolves to the bundle's absolute path. */
 export async function bundleIndexer(outDir: string = DEFAULT_OUT_DIR, options: BundleOptions = {}): Promise<string> {
   const outfile = resolve(outDir, "index.js");
-  const result = await build({
-    entryPoints: [join(__dirname, "lambda.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    external: options.externalAwsSdk === true ? ["aws-sdk", "@aws-sdk/*"] : ["aws-sdk"],
-    logLevel: "silent",
-  });
+  const result = await build(indexerBuildOptions(join(__dirname, "lambda.ts"), outfile, options.externalAwsSdk === true));
   if (result.errors.length > 0) {
     throw new Error(`bundling the catalog indexer failed: ${result.errors.map((error) => error.text).join("; ")}`);
   }

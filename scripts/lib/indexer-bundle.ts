@@ -1,7 +1,27 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { buildSync } from "esbuild";
+import { BuildOptions, buildSync } from "esbuild";
+
+/**
+ * esbuild options of the indexer bundle: one minified CommonJS file for Node 20 with the AWS SDK
+ * v3 inside (the pinned, tested versions) unless `externalAwsSdk`; `aws-sdk` v2 stays external
+ * (the OpenSearch client only tries it when no v3 credential provider exists).
+ */
+export function indexerBuildOptions(entry: string, outfile: string, externalAwsSdk = false): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    external: externalAwsSdk ? ["aws-sdk", "@aws-sdk/*"] : ["aws-sdk"],
+    logLevel: "silent",
+  };
+}
 
 /** Sources the indexer bundle is built from: a change to any of them makes a new bundle. */
 function sourceFiles(projectDir: string): string[] {
@@ -32,18 +52,7 @@ export function ensureIndexerBundle(projectDir: string): string {
   }
   const staging = `${dir}.${process.pid}.tmp`;
   mkdirSync(staging, { recursive: true });
-  const result = buildSync({
-    entryPoints: [join(projectDir, "scripts", "catalog", "lambda.ts")],
-    outfile: join(staging, "index.js"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    external: ["aws-sdk"],
-    logLevel: "silent",
-  });
+  const result = buildSync(indexerBuildOptions(join(projectDir, "scripts", "catalog", "lambda.ts"), join(staging, "index.js")));
   if (result.errors.length > 0) {
     throw new Error(`bundling the catalog indexer failed: ${result.errors.map((e) => e.text).join("; ")}`);
   }
