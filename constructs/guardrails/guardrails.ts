@@ -33,6 +33,22 @@ export interface GuardrailsProps {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** The stacks of an app: cdktf stacks do not nest, so the walk stops at each stack. */
+function stacksOf(app: App): TerraformStack[] {
+  const stacks: TerraformStack[] = [];
+  const walk = (node: IConstruct) => {
+    for (const child of node.node.children) {
+      if (TerraformStack.isStack(child)) {
+        stacks.push(child);
+      } else {
+        walk(child);
+      }
+    }
+  };
+  walk(app);
+  return stacks;
+}
 const APPLIED = new WeakMap<App, Guardrails>();
 
 /** Buckets named by the S3 backends of the app's stacks. */
@@ -159,7 +175,7 @@ export class Guardrails implements IAspect {
   }
 
   private appStacks(): TerraformStack[] {
-    return this.app.node.findAll().filter(TerraformStack.isStack);
+    return stacksOf(this.app);
   }
 
   private stackOf(stack: TerraformStack): ResolvedStack {

@@ -23,10 +23,17 @@ export function isWildcardAction(action: string): boolean {
   return action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
 }
 
+const compiled = new Map<string, RegExp>();
+
 /** True when the action pattern (`*` and `?` wildcards, any case) matches `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "i").test(action);
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    regex = new RegExp(`^${source}$`, "i");
+    compiled.set(pattern, regex);
+  }
+  return regex.test(action);
 }
 
 /** True when every action the pattern can match only reads. */

@@ -30,6 +30,7 @@ export function addressKey(address: Address): string {
 const CROSS_STACK_PREFIX = "cross-stack-reference-input-";
 const MAX_HOPS = 8;
 
+/** Identifies where a backend keeps state, the same way for a stack's backend and a remote state reading it. */
 function backendIdentity(type: string, config: Block | undefined): string | undefined {
   if (config === undefined) {
     return undefined;
@@ -40,6 +41,10 @@ function backendIdentity(type: string, config: Block | undefined): string | unde
   if (type === "local" && typeof config.path === "string") {
     return `local:${config.path}`;
   }
+  const workspace = (config.workspaces as Block | undefined)?.name;
+  if ((type === "remote" || type === "cloud") && typeof config.organization === "string" && typeof workspace === "string") {
+    return `tfc:${config.organization}/${workspace}`;
+  }
   return undefined;
 }
 
@@ -49,7 +54,11 @@ export class References {
 
   constructor(private readonly output: SynthOutput) {
     for (const [name, json] of output.stacks) {
-      for (const [type, config] of Object.entries(json.terraform?.backend ?? {})) {
+      const backends: [string, Block][] = [...Object.entries(json.terraform?.backend ?? {})];
+      if (json.terraform?.cloud !== undefined) {
+        backends.push(["cloud", json.terraform.cloud]);
+      }
+      for (const [type, config] of backends) {
         const identity = backendIdentity(type, config);
         if (identity !== undefined) {
           this.byBackend.set(identity, name);

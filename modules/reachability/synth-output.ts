@@ -11,7 +11,7 @@ export interface TerraformJson {
   readonly data?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
   readonly output?: Readonly<Record<string, Block>>;
   readonly provider?: Readonly<Record<string, unknown>>;
-  readonly terraform?: { readonly backend?: Readonly<Record<string, Block>> };
+  readonly terraform?: { readonly backend?: Readonly<Record<string, Block>>; readonly cloud?: Block };
 }
 
 /** Every stack of a synthesized app, by stack name. */

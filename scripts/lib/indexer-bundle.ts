@@ -32,6 +32,7 @@ function sourceFiles(projectDir: string): string[] {
       .sort()
       .map((file) => join(catalogDir, file)),
     join(projectDir, "scripts", "catalog", "lambda.ts"),
+    join(projectDir, "scripts", "lib", "indexer-bundle.ts"),
     join(projectDir, "package-lock.json"),
   ];
 }
