@@ -68,11 +68,40 @@ def region_of_pool(pool: str) -> str:
     return pool[len(POOL_PREFIX):]
 
 
+def helper_archive(directory: str | None = None) -> str:
+    """Zip this ``proximate`` package (sources only) into ``directory``; return the zip's path."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent
+    target = Path(directory or tempfile.mkdtemp(prefix="proximate-ship-")) / "proximate.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, str(Path("proximate") / path.relative_to(package)))
+    return str(target)
+
+
+def ship_helper(client: Any) -> str:
+    """Make ``proximate`` importable on every worker, present and future.
+
+    The cluster image holds Dask and the data libraries but not this helper, whose loader
+    tasks run on the workers. ``Client.upload_file`` sends the zipped package to every worker
+    and registers it with the scheduler as a worker plugin, so workers that join later (scale
+    out, restarts, a Region whose link came back) receive it too. Returns the zip's path.
+    """
+    path = helper_archive()
+    client.upload_file(path)
+    return path
+
+
 def connect(address: str | None = None, *, timeout: float | None = None,
-            **client_kwargs: Any) -> Any:
+            ship: bool = True, **client_kwargs: Any) -> Any:
     """Connect a :class:`distributed.Client` to the scheduler, bounded by ``timeout``.
 
-    Defaults come from ``PROXIMATE_SCHEDULER`` and ``PROXIMATE_CONNECT_TIMEOUT``.
+    Defaults come from ``PROXIMATE_SCHEDULER`` and ``PROXIMATE_CONNECT_TIMEOUT``. With
+    ``ship`` (the default) the helper package is sent to the workers (:func:`ship_helper`).
     Raises :class:`SchedulerUnreachable` naming the address and the timeout.
     """
     from distributed import Client
@@ -81,9 +110,12 @@ def connect(address: str | None = None, *, timeout: float | None = None,
     target = address or settings.scheduler
     limit = timeout if timeout is not None else settings.connect_timeout
     try:
-        return Client(target, timeout=limit, **client_kwargs)
+        client = Client(target, timeout=limit, **client_kwargs)
     except COMM_ERRORS as exc:
         raise SchedulerUnreachable(target, limit, exc) from exc
+    if ship:
+        ship_helper(client)
+    return client
 
 
 @dataclass(frozen=True)
