@@ -34,12 +34,17 @@ function main(): void {
   const stateDirectory =
     topology.state.backend === "local" ? topology.state.directory ?? DEFAULTS.localStateDirectory : DEFAULTS.localStateDirectory;
   const app = new App();
-  buildTopology(app, topology, {
+  const stacks = buildTopology(app, topology, {
     localStateDirectory: resolve(projectDir, stateDirectory),
     indexerCodeDirectory: ensureIndexerBundle(projectDir),
     notebookBundleDirectory: ensureNotebookBundle(projectDir),
   });
-  app.synth();
+  try {
+    app.synth();
+  } finally {
+    // guardrails.json / guardrails.md: every finding and suppression, also when synth fails.
+    stacks.guardrails.writeReport(app.outdir);
+  }
   if (topology.state.backend === "cloud") {
     // Workspaces and run triggers follow the stack graph cdktf just wrote to the manifest.
     synthesizeTfcBootstrap(app.outdir, {

@@ -12,6 +12,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { NIGHTLY_SCHEDULE, refreshDefinition, SCHEDULE_TIMEZONE } from "../modules/catalog-pipeline";
 import { policy, serviceTrust } from "../modules/iam";
+import { suppress } from "./guardrails";
 
 /** Properties of a {@link CatalogRefresh}. */
 export interface CatalogRefreshProps {
@@ -56,7 +57,7 @@ export class CatalogRefresh extends Construct {
       name: `/proximate/${props.namePrefix}/catalog-refresh`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
-    new IamRolePolicy(this, "machine-policy", {
+    const machinePolicy = new IamRolePolicy(this, "machine-policy", {
       role: machineRole.id,
       name: "import-and-index",
       policy: Fn.jsonencode(
@@ -75,6 +76,11 @@ export class CatalogRefresh extends Construct {
         ),
       ),
     });
+    suppress(
+      machinePolicy,
+      "IAM-NO-WILDCARD-RESOURCE",
+      'CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery, UpdateLogDelivery, DeleteLogDelivery, PutResourcePolicy, ...) is account-wide: AWS accepts only Resource "*"',
+    );
     this.stateMachine = new SfnStateMachine(this, "Default", {
       name: `${props.namePrefix}-catalog-refresh`,
       roleArn: machineRole.arn,

@@ -4,7 +4,8 @@
 #   2. jest unit tests on modules and on the synthesized JSON
 #   3. terraform validate + terraform test (mock provider) of every stack of the default
 #      topology and of a generated topology with four worker Regions
-#   4. the Python helper's tests (Debian's pytest on /usr/bin/python3), when present
+#   4. the reachability proof (every Dask flow passes, nothing outside is exposed) of both
+#   5. the Python helper's tests (Debian's pytest on /usr/bin/python3)
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,14 @@ synth_ok=1
 CDKTF_OUTDIR="$work/out-default" node scripts/app.js || synth_ok=0
 PROXIMATE_CONFIG="$work/topologies/four-workers.json" CDKTF_OUTDIR="$work/out-four" node scripts/app.js || synth_ok=0
 if [ "$synth_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+step "reachability proof of both synthesized topologies"
+verify_ok=1
+for out in "$work/out-default" "$work/out-four"; do
+  npx tsx scripts/verify/topology.ts "$out" > "$out.reachability.txt" || verify_ok=0
+  tail -n 1 "$out.reachability.txt"
+done
+if [ "$verify_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 step "terraform validate + terraform test (offline, mock provider)"
 npx tsx scripts/verify/terraform-check.ts --jobs "${PROXIMATE_TF_JOBS:-2}" "$work/out-default" "$work/out-four" | tee "$work/terraform.log"

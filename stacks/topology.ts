@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { applyGuardrails, Guardrails } from "../constructs/guardrails";
 import { Topology } from "../modules/config/topology";
 import { AcceptStack } from "./accept-stack";
 import { CatalogStack } from "./catalog-stack";
@@ -36,6 +37,8 @@ export interface ProximateStacks {
   readonly catalog: CatalogStack;
   readonly indexers: ReadonlyMap<string, IndexerStack>;
   readonly notebook: NotebookStack;
+  /** The guardrails checking every stack at synth; write their report after app.synth(). */
+  readonly guardrails: Guardrails;
   /** Every stack in creation order. */
   readonly all: readonly (RegionStack | StateStack)[];
 }
@@ -192,5 +195,7 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
     new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleDirectory: options.notebookBundleDirectory }),
   );
 
-  return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, all };
+  const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public });
+
+  return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, guardrails, all };
 }

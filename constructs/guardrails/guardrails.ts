@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Annotations, App, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformBackend, TerraformResource, TerraformStack, Tokenization } from "cdktf";
+import { Annotations, App, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformBackend, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 import { evaluateResource, violationMessage } from "../../modules/guardrails/engine";
 import { RULES, rulesByType } from "../../modules/guardrails/registry";
@@ -51,14 +51,14 @@ function stacksOf(app: App): TerraformStack[] {
 }
 const APPLIED = new WeakMap<App, Guardrails>();
 
-/** Buckets named by the S3 backends of the app's stacks. */
+/** Buckets named by the S3 backends of the app's stacks (resolved only when given as a token). */
 function backendBuckets(stacks: readonly TerraformStack[]): string[] {
   const buckets = new Set<string>();
   for (const stack of stacks) {
     for (const child of stack.node.children) {
       if (TerraformBackend.isBackend(child)) {
-        const backend = Tokenization.resolve(child.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER })?.terraform?.backend;
-        const bucket = backend?.s3?.bucket;
+        const raw: unknown = child.toTerraform()?.terraform?.backend?.s3?.bucket;
+        const bucket: unknown = Token.isUnresolved(raw) ? Tokenization.resolve(raw, { scope: stack, preparing: false, resolver: RESOLVER }) : raw;
         if (typeof bucket === "string") {
           buckets.add(bucket);
         }
@@ -87,8 +87,10 @@ export class Guardrails implements IAspect {
   private readonly suppressions = new Map<string, SuppressionEntry & { suppressedFindings: number }>();
   private resolvedOptions?: GuardrailOptions;
 
+  /** Use {@link applyGuardrails}, which also adds the aspect to every stack. */
   constructor(
     private readonly app: App,
+    /** The props the guardrails were applied with. */
     public readonly props: GuardrailsProps,
   ) {
     this.ruleList = props.rules ?? RULES;
@@ -106,6 +108,7 @@ export class Guardrails implements IAspect {
     return this.resolvedOptions;
   }
 
+  /** Called by cdktf for every construct of a stack, parents first, before the stack is written. */
   public visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) {
       this.visitedStacks.add(node);

@@ -118,7 +118,8 @@ export function renderReportMarkdown(report: GuardrailReport): string {
   } else {
     lines.push("| rule | stack | construct | findings suppressed | reason |", "| --- | --- | --- | ---: | --- |");
     for (const s of report.suppressions) {
-      lines.push(`| ${s.ruleId} | ${s.stack} | ${cell(s.path)} | ${s.suppressedFindings} | ${cell(s.reason)} |`);
+      const unused = s.suppressedFindings === 0 ? " (unused: nothing under it violates the rule)" : "";
+      lines.push(`| ${s.ruleId} | ${s.stack} | ${cell(s.path)} | ${s.suppressedFindings} | ${cell(s.reason)}${unused} |`);
     }
   }
   lines.push(

@@ -1,6 +1,7 @@
 export * from "./synth-output";
 export * from "./references";
 export * from "./model";
+export * from "./model-context";
 export * from "./flows";
 export * from "./analyze";
 export * from "./exposure";
