@@ -36,8 +36,8 @@ function main(): void {
   const app = new App();
   const stacks = buildTopology(app, topology, {
     localStateDirectory: resolve(projectDir, stateDirectory),
-    indexerCodeDirectory: ensureIndexerBundle(projectDir),
-    notebookBundleDirectory: ensureNotebookBundle(projectDir),
+    indexerArchive: ensureIndexerBundle(projectDir),
+    notebookArchive: ensureNotebookBundle(projectDir),
   });
   try {
     app.synth();

@@ -19,8 +19,8 @@ export interface CatalogIndexerProps {
   readonly region: string;
   readonly vpc: Vpc;
   readonly subnets: readonly Subnet[];
-  /** Directory holding the bundled handler (`index.js`, handler `index.handler`). */
-  readonly codeDirectory: string;
+  /** Zip of the bundled handler (`index.js`, handler `index.handler`). */
+  readonly codeArchive: string;
   /** The indexer's role (created by the identity stack, admitted by the catalog domain). */
   readonly role: IamRole;
   /** `https://<endpoint>` of the catalog domain. */
@@ -97,7 +97,7 @@ export class CatalogIndexer extends Construct {
         ),
       ),
     });
-    const code = new TerraformAsset(this, "code", { path: props.codeDirectory, type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, "code", { path: props.codeArchive, type: AssetType.FILE });
     this.function = new LambdaFunction(this, "Default", {
       functionName,
       description: `Rebuilds catalog-${props.region} from the Region's datasets`,

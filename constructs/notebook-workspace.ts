@@ -28,8 +28,8 @@ export interface NotebookWorkspaceProps {
   /** The notebook's role (from the identity stack; admitted by the catalog domain). */
   readonly role: IamRole;
   readonly image: DaskImage;
-  /** Directory holding the helper package and notebooks (scripts/lib/notebook-bundle.ts). */
-  readonly bundleDirectory: string;
+  /** Zip of the helper package and notebooks (scripts/lib/notebook-bundle.ts). */
+  readonly bundleArchive: string;
   readonly schedulerDnsName: string;
   /** The catalog domain's endpoint host name and ARN. */
   readonly catalogEndpoint: string;
@@ -64,7 +64,7 @@ export class NotebookWorkspace extends Construct {
       deletionWindowInDays: 30,
     });
     this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: `${props.namePrefix}-notebook-`, kmsKeyArn: this.key.arn });
-    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleDirectory, type: AssetType.ARCHIVE });
+    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleArchive, type: AssetType.FILE });
     const objectKey = `bundles/${bundle.assetHash}.zip`;
     const object = new S3Object(this, "bundle-object", {
       bucket: this.bucket.bucket.id,

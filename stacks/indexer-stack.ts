@@ -16,8 +16,8 @@ export interface IndexerStackProps extends RegionStackProps {
   readonly pool: PoolStack;
   readonly catalog: CatalogStack;
   readonly identity: IdentityStack;
-  /** Directory of the bundled indexer handler. */
-  readonly indexerCodeDirectory: string;
+  /** Zip of the bundled indexer handler. */
+  readonly indexerArchive: string;
 }
 
 /**
@@ -42,7 +42,7 @@ export class IndexerStack extends RegionStack {
       region: plan.region,
       vpc: props.network.network.vpc,
       subnets: props.network.network.privateSubnets,
-      codeDirectory: props.indexerCodeDirectory,
+      codeArchive: props.indexerArchive,
       role,
       openSearchEndpoint: `https://${domain.endpoint}`,
       openSearchArn: domain.arn,

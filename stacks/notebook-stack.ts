@@ -11,8 +11,8 @@ export interface NotebookStackProps extends RegionStackProps {
   readonly network: NetworkStack;
   readonly identity: IdentityStack;
   readonly catalog: CatalogStack;
-  /** Directory of the notebook bundle (helper package + notebooks). */
-  readonly bundleDirectory: string;
+  /** Zip of the notebook bundle (helper package + notebooks). */
+  readonly bundleArchive: string;
 }
 
 /**
@@ -35,7 +35,7 @@ export class NotebookStack extends RegionStack {
       clientCidr: topology.client.cidr,
       role: props.identity.notebookRole,
       image: topology.daskImage,
-      bundleDirectory: props.bundleDirectory,
+      bundleArchive: props.bundleArchive,
       schedulerDnsName: topology.schedulerDnsName,
       catalogEndpoint: domain.endpoint,
       catalogArn: domain.arn,

@@ -18,10 +18,10 @@ import { StateStack } from "./state-stack";
 export interface BuildOptions {
   /** Absolute directory for local state files (the bootstrap stack, or every stack with `backend: "local"`). */
   readonly localStateDirectory: string;
-  /** Directory of the bundled catalog indexer (scripts/lib/indexer-bundle.ts). */
-  readonly indexerCodeDirectory: string;
-  /** Directory of the notebook bundle (scripts/lib/notebook-bundle.ts). */
-  readonly notebookBundleDirectory: string;
+  /** Zip of the bundled catalog indexer (scripts/lib/indexer-bundle.ts). */
+  readonly indexerArchive: string;
+  /** Zip of the notebook bundle (scripts/lib/notebook-bundle.ts). */
+  readonly notebookArchive: string;
 }
 
 /** Every stack of a topology, keyed by Region. */
@@ -185,14 +185,14 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
           pool: required(pools, plan.region, "pool stack"),
           catalog,
           identity,
-          indexerCodeDirectory: options.indexerCodeDirectory,
+          indexerArchive: options.indexerArchive,
         }),
       ),
     );
   }
 
   const notebook = track(
-    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleDirectory: options.notebookBundleDirectory }),
+    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleArchive: options.notebookArchive }),
   );
 
   const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public });

@@ -22,8 +22,8 @@ function synthCloud(config: ProximateConfig) {
     const app = new App({ outdir, stackTraces: false });
     buildTopology(app, resolveTopology(parseConfig(config, "test")), {
       localStateDirectory: "/state",
-      indexerCodeDirectory: ensureIndexerBundle(projectDir),
-      notebookBundleDirectory: ensureNotebookBundle(projectDir),
+      indexerArchive: ensureIndexerBundle(projectDir),
+      notebookArchive: ensureNotebookBundle(projectDir),
     });
     app.synth();
     const bootstrapDir = synthesizeTfcBootstrap(outdir, { organization: "weather-org", project: "Proximate", workspacePrefix: "proximate-", hostname: "app.terraform.io", localStateDirectory: "/state" });

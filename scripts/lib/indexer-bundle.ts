@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { BuildOptions, buildSync } from "esbuild";
+import { zipDirectory } from "./zip-directory";
 
 /**
  * esbuild options of the indexer bundle: one minified CommonJS file for Node 20 with the AWS SDK
@@ -39,8 +40,9 @@ function sourceFiles(projectDir: string): string[] {
 
 /**
  * Bundles the catalog indexer Lambda (scripts/catalog/lambda.ts, with the AWS SDK and the
- * OpenSearch client inside) with esbuild into `.gen/indexer/<content hash>/index.js`, unless a
- * bundle of the same sources exists. Returns the bundle's directory (the Lambda asset).
+ * OpenSearch client inside) with esbuild into `.gen/indexer/<content hash>/index.js` and zips
+ * it to `.gen/indexer/<content hash>.zip`, unless both exist for the same sources. Returns the
+ * zip (the Lambda's code asset).
  */
 export function ensureIndexerBundle(projectDir: string): string {
   const hash = createHash("sha256");
@@ -48,8 +50,12 @@ export function ensureIndexerBundle(projectDir: string): string {
     hash.update(file.slice(projectDir.length)).update(readFileSync(file));
   }
   const dir = join(projectDir, ".gen", "indexer", hash.digest("hex").slice(0, 16));
+  const archive = `${dir}.zip`;
+  if (existsSync(archive)) {
+    return archive;
+  }
   if (existsSync(join(dir, "index.js"))) {
-    return dir;
+    return zipTo(dir, archive);
   }
   const staging = `${dir}.${process.pid}.tmp`;
   mkdirSync(staging, { recursive: true });
@@ -67,5 +73,13 @@ export function ensureIndexerBundle(projectDir: string): string {
       }
     }
   }
-  return dir;
+  return zipTo(dir, archive);
+}
+
+/** Writes the zip next to its final name, then renames it, so readers never see half a zip. */
+function zipTo(dir: string, archive: string): string {
+  const staging = `${archive}.${process.pid}.tmp`;
+  zipDirectory(dir, staging);
+  renameSync(staging, archive);
+  return archive;
 }

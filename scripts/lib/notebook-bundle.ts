@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { zipDirectory } from "./zip-directory";
 
 /** What the notebook instance receives: the helper package and the notebooks. */
 function bundleFiles(projectDir: string): string[] {
@@ -20,8 +21,8 @@ function bundleFiles(projectDir: string): string[] {
 
 /**
  * Stages the notebook bundle (the `proximate` helper package with its pyproject, and the
- * notebooks) in `.gen/notebook/<content hash>/`, unless a bundle of the same files exists.
- * Returns the directory (the notebook instance's asset).
+ * notebooks) in `.gen/notebook/<content hash>/` and zips it to `.gen/notebook/<content hash>.zip`,
+ * unless both exist for the same files. Returns the zip (the notebook instance's asset).
  */
 export function ensureNotebookBundle(projectDir: string): string {
   const root = join(projectDir, "scripts", "python");
@@ -31,8 +32,12 @@ export function ensureNotebookBundle(projectDir: string): string {
     hash.update(relative(root, file)).update(readFileSync(file));
   }
   const dir = join(projectDir, ".gen", "notebook", hash.digest("hex").slice(0, 16));
+  const archive = `${dir}.zip`;
+  if (existsSync(archive)) {
+    return archive;
+  }
   if (existsSync(dir)) {
-    return dir;
+    return zipTo(dir, archive);
   }
   const staging = `${dir}.${process.pid}.tmp`;
   for (const file of files) {
@@ -49,5 +54,13 @@ export function ensureNotebookBundle(projectDir: string): string {
       }
     }
   }
-  return dir;
+  return zipTo(dir, archive);
+}
+
+/** Writes the zip next to its final name, then renames it, so readers never see half a zip. */
+function zipTo(dir: string, archive: string): string {
+  const staging = `${archive}.${process.pid}.tmp`;
+  zipDirectory(dir, staging);
+  renameSync(staging, archive);
+  return archive;
 }

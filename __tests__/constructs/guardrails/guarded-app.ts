@@ -56,8 +56,8 @@ export function synthTopology(config: ProximateConfig): GuardedSynth & { readonl
   const app = testApp();
   buildTopology(app, topology, {
     localStateDirectory: "/state",
-    indexerCodeDirectory: ensureIndexerBundle(projectDir),
-    notebookBundleDirectory: ensureNotebookBundle(projectDir),
+    indexerArchive: ensureIndexerBundle(projectDir),
+    notebookArchive: ensureNotebookBundle(projectDir),
   });
   return { ...synthWithGuardrails(app, { allowPublicDashboard: topology.dashboard.public }), topology };
 }
