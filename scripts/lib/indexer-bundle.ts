@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { BuildOptions, buildSync } from "esbuild";
-import { zipDirectory } from "./zip-directory";
+import { zipDirectoryAtomically as zipTo } from "./zip-directory";
 
 /**
  * esbuild options of the indexer bundle: one minified CommonJS file for Node 20 with the AWS SDK
@@ -76,10 +76,3 @@ export function ensureIndexerBundle(projectDir: string): string {
   return zipTo(dir, archive);
 }
 
-/** Writes the zip next to its final name, then renames it, so readers never see half a zip. */
-function zipTo(dir: string, archive: string): string {
-  const staging = `${archive}.${process.pid}.tmp`;
-  zipDirectory(dir, staging);
-  renameSync(staging, archive);
-  return archive;
-}

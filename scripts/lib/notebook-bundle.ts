@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { zipDirectory } from "./zip-directory";
+import { zipDirectoryAtomically as zipTo } from "./zip-directory";
 
 /** What the notebook instance receives: the helper package and the notebooks. */
 function bundleFiles(projectDir: string): string[] {
@@ -57,10 +57,3 @@ export function ensureNotebookBundle(projectDir: string): string {
   return zipTo(dir, archive);
 }
 
-/** Writes the zip next to its final name, then renames it, so readers never see half a zip. */
-function zipTo(dir: string, archive: string): string {
-  const staging = `${archive}.${process.pid}.tmp`;
-  zipDirectory(dir, staging);
-  renameSync(staging, archive);
-  return archive;
-}

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { zipSync, Zippable } from "fflate";
 
@@ -26,4 +26,12 @@ export function zipDirectory(dir: string, outfile: string): string {
   collect(dir, dir, entries);
   writeFileSync(outfile, zipSync(entries, { level: 9 }));
   return outfile;
+}
+
+/** Zips `dir` to `archive` through a staging file and a rename, so readers never see half a zip. */
+export function zipDirectoryAtomically(dir: string, archive: string): string {
+  const staging = `${archive}.${process.pid}.tmp`;
+  zipDirectory(dir, staging);
+  renameSync(staging, archive);
+  return archive;
 }
