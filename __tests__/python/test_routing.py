@@ -352,39 +352,42 @@ def test_region_timeout_releases_work_and_names_region(client: Any, tmp_path: Pa
     assert again[CMIP6_REGION] in WEST and again[ERA5_REGION] in EAST
 
 
-def test_connect_ships_the_helper_to_workers_that_lack_it(client: Any) -> None:
+def test_connect_ships_the_helper_to_workers_that_lack_it() -> None:
     """The cluster image has no `proximate`: connect() must make it importable on the workers."""
     import subprocess
     import sys
 
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
     def has_proximate() -> bool:
         import importlib.util
         return importlib.util.find_spec("proximate") is not None
 
-    address = client.scheduler.address
-    # A worker process whose PYTHONPATH holds neither the package nor the tests.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    bare = subprocess.Popen(
-        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--name", "bare-worker",
-         "--resources", "pool-bare=1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
-        env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while not any(w.get("name") == "bare-worker" for w in client.scheduler_info()["workers"].values()):
-            assert time.monotonic() < deadline, "the bare worker did not join"
-            time.sleep(0.2)
-        bare_address = next(a for a, w in client.scheduler_info()["workers"].items() if w.get("name") == "bare-worker")
-        assert client.run(has_proximate, workers=[bare_address]) == {bare_address: False}
-        shipped = connect(address, timeout=10)
+    # A scheduler of its own: the session cluster may already carry the helper as a plugin.
+    with LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster, timeout=10) as observer:
+        address = cluster.scheduler_address
+        # A worker process whose PYTHONPATH holds neither the package nor the tests.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        bare = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--name", "bare-worker",
+             "--resources", "pool-bare=1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
+            env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            assert client.run(has_proximate, workers=[bare_address]) == {bare_address: True}
+            deadline = time.monotonic() + 30
+            while not observer.scheduler_info()["workers"]:
+                assert time.monotonic() < deadline, "the bare worker did not join"
+                time.sleep(0.2)
+            assert list(observer.run(has_proximate).values()) == [False]
+            unshipped = connect(address, timeout=10, ship=False)
+            unshipped.close()
+            assert isinstance(unshipped, Client)
+            assert list(observer.run(has_proximate).values()) == [False]
+            shipped = connect(address, timeout=10)
+            try:
+                assert list(observer.run(has_proximate).values()) == [True]
+            finally:
+                shipped.close()
         finally:
-            shipped.close()
-        unshipped = connect(address, timeout=10, ship=False)
-        unshipped.close()
-        assert isinstance(unshipped, Client)
-    finally:
-        bare.terminate()
-        bare.wait(timeout=30)
+            bare.terminate()
+            bare.wait(timeout=30)
