@@ -182,9 +182,9 @@ export function generateStackTest(
     apply.push({ condition: `\${output.${name} != null}`, error_message: `output ${name} is not set after apply` });
   }
   // Every remote state the stack declares is overridden, even if only read in blocks.
+  const text = JSON.stringify(stack);
   for (const source of Object.keys(stack.data?.terraform_remote_state ?? {})) {
     overrides[source] ??= {};
-    const text = JSON.stringify(stack);
     const pattern = new RegExp(`data\\.terraform_remote_state\\.${source}\\.outputs\\.([A-Za-z0-9_-]+)`, "g");
     for (const match of text.matchAll(pattern)) {
       remoteValue(source, match[1]);

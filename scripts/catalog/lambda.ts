@@ -30,7 +30,7 @@ import {
   resolveDatasets,
   type AwsCredentials,
   type DatasetSpec,
-  type DatasetRefreshCounts,
+  type RefreshResult,
 } from "../../modules/catalog";
 
 /** The invocation event. */
@@ -41,16 +41,9 @@ export interface IndexerEvent {
   readonly mount?: string;
 }
 
-/** What an invocation returns: counts per dataset and what happened to the indices. */
-export interface IndexerResult {
+/** What an invocation returns: the refresh (counts per dataset, what happened to the indices), its Region and duration. */
+export interface IndexerResult extends Omit<RefreshResult, "bulkRequests"> {
   readonly region: string;
-  readonly alias: string;
-  readonly index: string;
-  readonly previous: readonly string[];
-  readonly deleted: readonly string[];
-  readonly notDeleted: readonly { readonly index: string; readonly error: string }[];
-  readonly datasets: readonly DatasetRefreshCounts[];
-  readonly documents: number;
   readonly durationMs: number;
 }
 
