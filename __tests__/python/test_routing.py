@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import xarray as xr
 from distributed import get_task_stream
+from distributed.diagnostics.plugin import WorkerPlugin
 
 import helpers
 from helpers import CMIP6_REGION, ERA5_MONTHS, ERA5_REGION, ERA5_VAR, ERA5_YEARS, FALLBACK
@@ -40,6 +41,7 @@ from proximate import (
     require_pool,
 )
 from proximate.catalog import CatalogEntry
+from proximate.routing import HELPER_PLUGIN_PREFIX, helper_archive, helper_digest
 
 EAST = {f"{ERA5_REGION}-0", f"{ERA5_REGION}-1"}
 WEST = {f"{CMIP6_REGION}-0", f"{CMIP6_REGION}-1"}
@@ -343,7 +345,8 @@ def test_region_timeout_releases_work_and_names_region(client: Any, tmp_path: Pa
             ERA5_REGION: dask.delayed(helpers.worker_name, pure=False)()}
     started = time.monotonic()
     outcomes = compute_regions(client, work, timeout=1.5)
-    assert time.monotonic() - started < 4
+    # Bounded: without the timeout the call would wait for the gate forever.
+    assert time.monotonic() - started < 10
     assert isinstance(outcomes.errors[CMIP6_REGION], RegionUnavailable)
     assert "no result within 1.5 s" in str(outcomes.errors[CMIP6_REGION])
     assert outcomes.results[ERA5_REGION] in EAST
@@ -352,28 +355,34 @@ def test_region_timeout_releases_work_and_names_region(client: Any, tmp_path: Pa
     assert again[CMIP6_REGION] in WEST and again[ERA5_REGION] in EAST
 
 
-def test_connect_ships_the_helper_to_workers_that_lack_it() -> None:
-    """The cluster image has no `proximate`: connect() must make it importable on the workers."""
+def test_connect_ships_the_helper_to_workers_that_lack_it(tmp_path: Path) -> None:
+    """The cluster image has no `proximate`: connect() must make it importable on the workers.
+
+    Scheduler and worker are processes of their own whose path holds neither the package nor
+    the tests, like the image: nothing may reach them pickled by reference to `proximate`.
+    """
     import subprocess
     import sys
 
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     def has_proximate() -> bool:
         import importlib.util
         return importlib.util.find_spec("proximate") is not None
 
-    # A scheduler of its own: the session cluster may already carry the helper as a plugin.
-    with LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
-            Client(cluster, timeout=10) as observer:
-        address = cluster.scheduler_address
-        # A worker process whose PYTHONPATH holds neither the package nor the tests.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        bare = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--name", "bare-worker",
-             "--resources", "pool-bare=1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"],
-            env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    address = f"tcp://127.0.0.1:{helpers.free_port()}"
+    bare = [sys.executable, "-m"]
+    common = {"env": env, "cwd": "/", "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [subprocess.Popen(
+        [*bare, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **common)]
+    try:
+        processes.append(subprocess.Popen(
+            [*bare, "distributed.cli.dask_worker", address, "--nthreads", "1", "--name", "bare-worker",
+             "--resources", "pool-bare=1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard",
+             "--local-directory", str(tmp_path)], **common))
+        with Client(address, timeout=30) as observer:
             deadline = time.monotonic() + 30
             while not observer.scheduler_info()["workers"]:
                 assert time.monotonic() < deadline, "the bare worker did not join"
@@ -383,11 +392,70 @@ def test_connect_ships_the_helper_to_workers_that_lack_it() -> None:
             unshipped.close()
             assert isinstance(unshipped, Client)
             assert list(observer.run(has_proximate).values()) == [False]
+            # An older helper version registered earlier must give way to the current one.
+            observer.register_worker_plugin(WorkerPlugin(), name=f"{HELPER_PLUGIN_PREFIX}0000000000000000")
+            current = f"{HELPER_PLUGIN_PREFIX}{helper_digest()}"
             shipped = connect(address, timeout=10)
             try:
                 assert list(observer.run(has_proximate).values()) == [True]
+                assert helper_plugins(observer) == [current]
+                files = zips_under(tmp_path)
+                assert list(files) == [f"proximate-{helper_digest()}.zip"]
             finally:
                 shipped.close()
-        finally:
-            bare.terminate()
-            bare.wait(timeout=30)
+            # Connecting again sends nothing: same single plugin, the worker's zip untouched.
+            again = connect(address, timeout=10)
+            again.close()
+            assert helper_plugins(observer) == [current]
+            assert zips_under(tmp_path) == files
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def helper_plugins(client: Any) -> list[str]:
+    names = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.worker_plugins))
+    return [n for n in names if n.startswith(HELPER_PLUGIN_PREFIX)]
+
+
+def zips_under(directory: Path) -> dict[str, tuple[int, int]]:
+    """The helper zips a worker stored under ``directory``: name -> (inode, mtime in ns)."""
+    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in sorted(directory.rglob("proximate*.zip"))}
+
+
+def helper_zips(dask_worker: Any) -> dict[str, tuple[int, int]]:
+    """Run on an in-process worker: the helper zips in its directory."""
+    return zips_under(Path(dask_worker.local_directory))
+
+
+def test_helper_archive_is_reproducible_and_named_by_content(tmp_path: Path) -> None:
+    import zipfile
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = Path(helper_archive(str(tmp_path / "a")))
+    time.sleep(2.1)  # zip timestamps have 2 s resolution: a clock-stamped archive would differ
+    second = Path(helper_archive(str(tmp_path / "b")))
+    assert first.name == second.name == f"proximate-{helper_digest()}.zip"
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert "proximate/__init__.py" in names and "proximate/routing.py" in names
+        assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_connecting_repeatedly_to_in_process_workers_is_safe(cluster: Any, client: Any) -> None:
+    """Rewriting a zip that workers sharing one process imported from broke their zipimport
+    cache (KeyError in pkgutil); shipping the same helper again must not touch the workers."""
+    address = cluster.scheduler_address
+    connect(address, timeout=10).close()
+    shipped = client.run(helper_zips)
+    assert len(shipped) == 4
+    assert {tuple(files) for files in shipped.values()} == {(f"proximate-{helper_digest()}.zip",)}
+    for _ in range(3):
+        connect(address, timeout=10).close()
+    assert client.run(helper_zips) == shipped, "a shipped helper was rewritten"
+    assert helper_plugins(client) == [f"{HELPER_PLUGIN_PREFIX}{helper_digest()}"]

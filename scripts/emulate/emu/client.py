@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import zipfile
 from pathlib import Path
 
 from .network import ns_exec
@@ -59,16 +58,6 @@ def client_python(plan: Plan, store: StateStore, code: str, what: str,
     return json.loads(lines[-1])
 
 
-def helper_zip(store: StateStore) -> Path:
-    """The ``proximate`` package as a zip that ``Client.upload_file`` can ship to workers."""
-    target = store.dir / "proximate.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((HELPER_DIR / "proximate").rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.write(path, str(path.relative_to(HELPER_DIR)))
-    return target
-
-
 WAIT_WORKERS = r"""
 import json, sys, time
 from distributed import Client
@@ -88,14 +77,15 @@ print(json.dumps({"pools": pools, "workers": {a: {"name": w.get("name"), "nthrea
 """
 
 SHIP_HELPER = r"""
-import json, sys
+import json
 from distributed import Client
+from proximate.routing import ship_helper
 def probe():
     import importlib.util
     return importlib.util.find_spec("proximate") is not None
 with Client(__import__("os").environ["PROXIMATE_SCHEDULER"], timeout=30) as c:
     before = c.run(probe)
-    c.upload_file(sys.argv[1])
+    shipped = ship_helper(c)
     after = c.run(probe)
-print(json.dumps({"importable_before": before, "importable_after": after}))
+print(json.dumps({"importable_before": before, "importable_after": after, "archive": shipped}))
 """

@@ -176,7 +176,8 @@ def up(options: UpOptions, log: Log = _print) -> dict[str, object]:
     shipped = _ship_helper(plan, store)
     if not all(shipped["importable_before"].values()):
         log("the worker image (as synthesized: no proximate package) cannot import proximate; "
-            "shipped it with Client.upload_file (a worker plugin, so rejoining workers get it)")
+            "shipped it with proximate.routing.ship_helper (an UploadFile worker plugin, so "
+            "rejoining workers get it)")
     state.info.update({"workers": info["workers"],
                        "helper_importable_before_upload": shipped["importable_before"],
                        "helper_shipped": shipped["importable_after"],
@@ -271,10 +272,9 @@ def _start_workers(topology: Topology, plan: Plan, tasks: int, store: StateStore
 
 
 def _ship_helper(plan: Plan, store: StateStore) -> dict[str, Any]:
-    """The synthesized image has no ``proximate``: ship it as a worker plugin (upload_file)."""
+    """The synthesized image has no ``proximate``: ship it as a worker plugin, as connect() does."""
     shipped = clientmod.client_python(plan, store, clientmod.SHIP_HELPER,
-                                      "ship the proximate helper to the workers",
-                                      args=[str(clientmod.helper_zip(store))])
+                                      "ship the proximate helper to the workers")
     assert isinstance(shipped, dict)
     return shipped
 

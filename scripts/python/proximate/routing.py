@@ -68,32 +68,84 @@ def region_of_pool(pool: str) -> str:
     return pool[len(POOL_PREFIX):]
 
 
+#: Worker-plugin names of shipped helper versions: ``proximate-helper-<digest>``.
+HELPER_PLUGIN_PREFIX = "proximate-helper-"
+#: Zip entries carry this timestamp so the same sources always give the same bytes.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _helper_sources() -> list[tuple[str, bytes]]:
+    """This ``proximate`` package's source files (no caches) as (zip entry name, bytes), sorted."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent
+    return [(str(Path("proximate") / path.relative_to(package)), path.read_bytes())
+            for path in sorted(package.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"]
+
+
+def helper_digest() -> str:
+    """A short SHA-256 over the helper's sources: names a shipped version."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, data in _helper_sources():
+        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()[:16]
+
+
 def helper_archive(directory: str | None = None) -> str:
-    """Zip this ``proximate`` package (sources only) into ``directory``; return the zip's path."""
+    """Zip this ``proximate`` package into ``directory`` as ``proximate-<digest>.zip``.
+
+    The archive is reproducible (sorted entries, fixed timestamps and modes) and named after
+    its content, so a version that is already on a worker is never rewritten in place: a
+    worker's import system caches a zip's directory by path, and rewriting a zip it has
+    imported from breaks that cache. Returns the zip's path.
+    """
     import tempfile
     import zipfile
     from pathlib import Path
 
-    package = Path(__file__).resolve().parent
-    target = Path(directory or tempfile.mkdtemp(prefix="proximate-ship-")) / "proximate.zip"
+    target = Path(directory or tempfile.mkdtemp(prefix="proximate-ship-")) / \
+        f"proximate-{helper_digest()}.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.write(path, str(Path("proximate") / path.relative_to(package)))
+        for name, data in _helper_sources():
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
     return str(target)
 
 
 def ship_helper(client: Any) -> str:
-    """Make ``proximate`` importable on every worker, present and future.
+    """Make ``proximate`` importable on every worker, present and future; idempotent.
 
     The cluster image holds Dask and the data libraries but not this helper, whose loader
-    tasks run on the workers. ``Client.upload_file`` sends the zipped package to every worker
-    and registers it with the scheduler as a worker plugin, so workers that join later (scale
-    out, restarts, a Region whose link came back) receive it too. Returns the zip's path.
+    tasks run on the workers. The zipped package is registered with the scheduler as an
+    ``UploadFile`` worker plugin named ``proximate-helper-<digest>``, so workers that join
+    later (scale out, restarts, a Region whose link came back) receive it too.
+
+    Connecting again with the same helper sends nothing: the plugin is already registered
+    and every worker has it. A changed helper is shipped under its new name and older
+    versions are unregistered, so joining workers receive only the current one. (Workers
+    that imported an older version reload the top-level package; restart them to reload
+    every submodule.) Returns the zip's name as the workers store it.
     """
-    path = helper_archive()
-    client.upload_file(path)
-    return path
+    import tempfile
+
+    from distributed.diagnostics.plugin import UploadFile
+
+    name = f"{HELPER_PLUGIN_PREFIX}{helper_digest()}"
+    # A lambda travels by value: the scheduler's image does not have this package either.
+    registered = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.worker_plugins))
+    if name not in registered:
+        with tempfile.TemporaryDirectory(prefix="proximate-ship-") as directory:
+            plugin = UploadFile(helper_archive(directory))  # reads the zip into memory
+        client.register_worker_plugin(plugin, name=name)
+    for stale in registered:
+        if stale.startswith(HELPER_PLUGIN_PREFIX) and stale != name:
+            client.unregister_worker_plugin(stale)
+    return f"proximate-{name[len(HELPER_PLUGIN_PREFIX):]}.zip"
 
 
 def connect(address: str | None = None, *, timeout: float | None = None,
