@@ -39,10 +39,15 @@ export class BulkIndexError extends Error {
   /** The first rejected items: document id, HTTP status and OpenSearch's reason. */
   public readonly failures: readonly { readonly id: string; readonly status: number; readonly reason: string }[];
 
-  constructor(index: string, failures: readonly { id: string; status: number; reason: string }[], failed: number) {
+  /** How often the rejected items were sent (1 unless they were throttled and retried). */
+  public readonly attempts: number;
+
+  constructor(index: string, failures: readonly { id: string; status: number; reason: string }[], failed: number, attempts = 1) {
     const first = failures[0];
     const detail = first === undefined ? "" : `; first: id ${JSON.stringify(first.id)} status ${first.status}: ${first.reason}`;
-    super(`bulk into index ${index}: ${failed} item${failed === 1 ? "" : "s"} rejected${detail}`);
+    const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+    super(`bulk into index ${index}: ${failed} item${failed === 1 ? "" : "s"} rejected${tries}${detail}`);
+    this.attempts = attempts;
     this.name = "BulkIndexError";
     this.failed = failed;
     this.failures = failures;

@@ -74,3 +74,10 @@ export class BulkBatcher {
     return body;
   }
 }
+
+/** The documents at `positions` of a bulk body (each document is an action line and a source line). */
+export function bulkSubset(body: BulkBody, positions: readonly number[]): BulkBody {
+  const lines = body.ndjson.split("\n");
+  const ndjson = positions.map((position) => `${lines[2 * position]}\n${lines[2 * position + 1]}\n`).join("");
+  return { ndjson, documents: positions.length };
+}

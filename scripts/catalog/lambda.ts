@@ -182,6 +182,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: u
         notDeleted: result.notDeleted,
         datasets: result.datasets,
         documents: result.documents,
+        retriedDocuments: result.retriedDocuments,
         durationMs: Date.now() - started,
       };
     } finally {

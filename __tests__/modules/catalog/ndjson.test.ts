@@ -1,4 +1,4 @@
-import { BulkBatcher, openSearchId, toNdjsonLine } from "../../../modules/catalog/ndjson";
+import { BulkBatcher, bulkSubset, openSearchId, toNdjsonLine } from "../../../modules/catalog/ndjson";
 import { buildDocument } from "../../../modules/catalog/documents";
 import { era5Dataset } from "../../fixtures/catalog/fixtures";
 import type { CatalogDocument } from "../../../modules/catalog/types";
@@ -61,5 +61,24 @@ describe("BulkBatcher", () => {
     for (const body of bodies) {
       expect(Buffer.byteLength(body.ndjson)).toBeLessThanOrEqual(1200);
     }
+  });
+});
+
+describe("bulkSubset", () => {
+  it("keeps the action and source lines of the chosen documents, in their order", () => {
+    const batcher = new BulkBatcher();
+    for (const key of ["2018/01/a.nc", "2018/01/b.nc", "2018/01/c.nc"]) {
+      batcher.add(doc(key));
+    }
+    const body = batcher.take()!;
+    const subset = bulkSubset(body, [0, 2]);
+    const lines = subset.ndjson.split("\n");
+    expect(subset.documents).toBe(2);
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe("");
+    expect(JSON.parse(lines[0]!)).toEqual({ index: { _id: doc("2018/01/a.nc").id } });
+    expect(JSON.parse(lines[1]!).key).toBe("2018/01/a.nc");
+    expect(JSON.parse(lines[2]!)).toEqual({ index: { _id: doc("2018/01/c.nc").id } });
+    expect(JSON.parse(lines[3]!).key).toBe("2018/01/c.nc");
   });
 });

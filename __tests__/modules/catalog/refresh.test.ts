@@ -185,6 +185,92 @@ describe("refreshRegionCatalog", () => {
     expect([...fake.indices.keys()]).toEqual([OLD_INDEX]);
   });
 
+  it("resends only the throttled documents (429), waiting longer each time, and then succeeds", async () => {
+    const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
+    fake.bulkFailure = { id: /2018\/0[12]\//, status: 429, type: "es_rejected_execution_exception", reason: "rejected execution: write queue full", times: 2 };
+    const waits: number[] = [];
+    const events: Record<string, unknown>[] = [];
+    const result = await refreshRegionCatalog({
+      api,
+      region: "us-east-1",
+      datasets: [era5()],
+      bulk: { maxDocuments: 4 },
+      retry: { sleep: async (ms) => void waits.push(ms) },
+      now: NOW,
+      log: (event) => events.push({ ...event }),
+    });
+    const throttledIds = [...fake.indices.get(NEW_INDEX)!.keys()].filter((id) => /2018\/0[12]\//.test(id));
+    expect(throttledIds.length).toBeGreaterThan(0);
+    // Each throttled document was sent three times: twice rejected, then accepted.
+    const bodies = fake.requests.filter((r) => r.path.endsWith("/_bulk")).map((r) => r.body);
+    for (const id of throttledIds) {
+      expect(bodies.filter((body) => body.includes(`"_id":${JSON.stringify(id)}`))).toHaveLength(3);
+    }
+    const retries = events.filter((event) => event.event === "bulk-throttled");
+    expect(retries.map((event) => event.retryInMs)).toEqual(waits);
+    expect(result).toMatchObject({ documents: 11, retriedDocuments: 2 * throttledIds.length, previous: [OLD_INDEX], deleted: [OLD_INDEX] });
+    expect(result.bulkRequests).toBe(3 + retries.length);
+    expect(new Set(waits)).toEqual(new Set([1_000, 2_000]));
+    expect(fake.indices.get(NEW_INDEX)!.size).toBe(11);
+    expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([NEW_INDEX]);
+  });
+
+  it("retries a bulk request the domain answers with HTTP 429, capping the wait", async () => {
+    const api = await start();
+    fake.bulkThrottle = 3;
+    const waits: number[] = [];
+    const result = await refreshRegionCatalog({
+      api,
+      region: "us-east-1",
+      datasets: [era5()],
+      retry: { baseDelayMs: 500, maxDelayMs: 1_500, sleep: async (ms) => void waits.push(ms) },
+      now: NOW,
+    });
+    expect(waits).toEqual([500, 1_000, 1_500]);
+    expect(result).toMatchObject({ documents: 11, bulkRequests: 4, retriedDocuments: 33 });
+    expect(fake.indices.get(NEW_INDEX)!.size).toBe(11);
+  });
+
+  it("gives up on documents still throttled after the last attempt, leaving the alias untouched", async () => {
+    const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
+    fake.bulkFailure = { id: /main\.nc$/, status: 429, type: "es_rejected_execution_exception", reason: "rejected execution: write queue full" };
+    const waits: number[] = [];
+    const run = refreshRegionCatalog({
+      api,
+      region: "us-east-1",
+      datasets: [era5()],
+      retry: { attempts: 3, sleep: async (ms) => void waits.push(ms) },
+      now: NOW,
+    });
+    await expect(run).rejects.toThrow(
+      `bulk into index ${NEW_INDEX}: 2 items rejected after 3 attempts; first: id "era5:2018/01/main.nc" status 429: es_rejected_execution_exception: rejected execution: write queue full`,
+    );
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(sequence(fake.calls())).toEqual([`PUT /${NEW_INDEX}`, `POST /${NEW_INDEX}/_bulk x3`, `DELETE /${NEW_INDEX}`]);
+    expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
+  });
+
+  it("does not retry when a bulk response mixes throttled items with another rejection", async () => {
+    const api = await start();
+    const throttle = { status: 429, type: "es_rejected_execution_exception", reason: "queue full" };
+    // The fake injects one failure kind; answer main.nc with 400 and everything else with 429.
+    fake.bulkFailure = { id: /./, ...throttle };
+    const waits: number[] = [];
+    const real = api.bulk.bind(api);
+    const mixed = {
+      ...api,
+      bulk: async (index: string, ndjson: string) =>
+        (await real(index, ndjson)).map((item) =>
+          item.id.endsWith("main.nc") ? { id: item.id, status: 400, error: "mapper_parsing_exception: bad month" } : item,
+        ),
+    };
+    await expect(
+      refreshRegionCatalog({ api: mixed, region: "us-east-1", datasets: [era5()], retry: { sleep: async (ms) => void waits.push(ms) }, now: NOW }),
+    ).rejects.toThrow(/2 items rejected; first: id "era5:2018\/01\/main.nc" status 400: mapper_parsing_exception: bad month/);
+    expect(waits).toEqual([]);
+    expect(sequence(fake.calls())).toEqual([`PUT /${NEW_INDEX}`, `POST /${NEW_INDEX}/_bulk`, `DELETE /${NEW_INDEX}`]);
+  });
+
   it("fails when the listing throws midway, deleting the new index and leaving the alias untouched", async () => {
     const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
     const entries = readEntries(ERA5_KEYS);

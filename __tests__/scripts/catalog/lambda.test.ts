@@ -68,6 +68,7 @@ describe("catalog indexer Lambda handler", () => {
       previous: ["catalog_us-west-2_20250501000000000"],
       deleted: ["catalog_us-west-2_20250501000000000"],
       documents: 4,
+      retriedDocuments: 0,
       datasets: [
         { name: "cmip6", objects: 46, documents: 3 },
         { name: "cmip6-ncar", objects: 5, documents: 1 },
