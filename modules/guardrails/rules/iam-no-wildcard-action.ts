@@ -1,7 +1,7 @@
 import { isWildcardAction } from "../actions";
-import { IDENTITY_POLICY_TYPES, identityPolicies } from "../identity-policies";
+import { allowStatements, IDENTITY_POLICY_TYPES } from "../identity-policies";
 import { describeStatement } from "../policy";
-import { compliant, GuardrailRule, nonCompliant, notApplicable } from "../types";
+import { compliant, GuardrailRule, nonCompliant } from "../types";
 
 /** IAM: identity policies name their actions. */
 export const iamNoWildcardAction: GuardrailRule = {
@@ -10,17 +10,11 @@ export const iamNoWildcardAction: GuardrailRule = {
   resourceTypes: IDENTITY_POLICY_TYPES,
   fix: 'List the actions the principal needs (e.g. "s3:GetObject"), or a verb prefix such as "s3:Get*".',
   check(resource, { stack }) {
-    const read = identityPolicies(resource, stack);
-    if ("error" in read) {
-      return nonCompliant(`${read.error}; a policy must be readable at synth time to be checked`);
+    const read = allowStatements(resource, stack);
+    if ("result" in read) {
+      return read.result;
     }
-    if (read.statements.length === 0) {
-      return notApplicable("no identity policy");
-    }
-    for (const { where, statement } of read.statements) {
-      if (statement.effect !== "Allow") {
-        continue;
-      }
+    for (const { where, statement } of read.allows) {
       const wildcard = statement.actions.find(isWildcardAction);
       if (wildcard !== undefined) {
         return nonCompliant(`${where} ${describeStatement(statement)} allows ${JSON.stringify(wildcard)}`);

@@ -1,7 +1,7 @@
 import { isReadOnlyAction } from "../actions";
-import { IDENTITY_POLICY_TYPES, identityPolicies } from "../identity-policies";
+import { allowStatements, IDENTITY_POLICY_TYPES } from "../identity-policies";
 import { describeStatement } from "../policy";
-import { compliant, GuardrailRule, nonCompliant, notApplicable } from "../types";
+import { compliant, GuardrailRule, nonCompliant } from "../types";
 
 /** IAM: writes name the resources they write to. */
 export const iamNoWildcardResource: GuardrailRule = {
@@ -10,17 +10,14 @@ export const iamNoWildcardResource: GuardrailRule = {
   resourceTypes: IDENTITY_POLICY_TYPES,
   fix: 'Name the resources (ARNs, or ARN patterns of one service and account). If the action accepts only "*", suppress the rule on the construct with a written reason.',
   check(resource, { stack }) {
-    const read = identityPolicies(resource, stack);
-    if ("error" in read) {
-      return nonCompliant(`${read.error}; a policy must be readable at synth time to be checked`);
-    }
-    if (read.statements.length === 0) {
-      return notApplicable("no identity policy");
+    const read = allowStatements(resource, stack);
+    if ("result" in read) {
+      return read.result;
     }
     const reads: string[] = [];
-    for (const { where, statement } of read.statements) {
+    for (const { where, statement } of read.allows) {
       const everything = statement.resources.includes("*") || statement.notResources.length > 0;
-      if (statement.effect !== "Allow" || !everything) {
+      if (!everything) {
         continue;
       }
       const writes = statement.notActions.length > 0 ? ["NotAction"] : statement.actions.filter((action) => !isReadOnlyAction(action));
