@@ -84,14 +84,19 @@ def _helper_sources() -> list[tuple[str, bytes]]:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"]
 
 
-def helper_digest() -> str:
-    """A short SHA-256 over the helper's sources: names a shipped version."""
+def helper_digest(sources: list[tuple[str, bytes]] | None = None) -> str:
+    """A short SHA-256 over the helper's sources (read when not given): names a shipped version."""
     import hashlib
 
     digest = hashlib.sha256()
-    for name, data in _helper_sources():
+    for name, data in _helper_sources() if sources is None else sources:
         digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()[:16]
+
+
+def helper_zip_name(digest: str) -> str:
+    """The file name a helper version has on the workers."""
+    return f"proximate-{digest}.zip"
 
 
 def helper_archive(directory: str | None = None) -> str:
@@ -106,10 +111,11 @@ def helper_archive(directory: str | None = None) -> str:
     import zipfile
     from pathlib import Path
 
+    sources = _helper_sources()
     target = Path(directory or tempfile.mkdtemp(prefix="proximate-ship-")) / \
-        f"proximate-{helper_digest()}.zip"
+        helper_zip_name(helper_digest(sources))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in _helper_sources():
+        for name, data in sources:
             entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -135,7 +141,8 @@ def ship_helper(client: Any) -> str:
 
     from distributed.diagnostics.plugin import UploadFile
 
-    name = f"{HELPER_PLUGIN_PREFIX}{helper_digest()}"
+    digest = helper_digest()
+    name = f"{HELPER_PLUGIN_PREFIX}{digest}"
     # A lambda travels by value: the scheduler's image does not have this package either.
     registered = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.worker_plugins))
     if name not in registered:
@@ -145,7 +152,7 @@ def ship_helper(client: Any) -> str:
     for stale in registered:
         if stale.startswith(HELPER_PLUGIN_PREFIX) and stale != name:
             client.unregister_worker_plugin(stale)
-    return f"proximate-{name[len(HELPER_PLUGIN_PREFIX):]}.zip"
+    return helper_zip_name(digest)
 
 
 def connect(address: str | None = None, *, timeout: float | None = None,
