@@ -48,7 +48,7 @@ describe.each([
   test("worker pools and the scheduler depend only on their own Region's network stack", () => {
     for (const name of app.stackNames().filter((n) => n.startsWith("pool-") || n.startsWith("scheduler-"))) {
       const region = name.replace(/^(pool|scheduler)-/, "");
-      expect([...app.manifest.stacks[name].dependencies].sort()).toEqual([`network-${region}`, "state"]);
+      expect([...app.manifest.stacks[name].dependencies].sort()).toEqual([`network-${region}`]);
     }
   });
 

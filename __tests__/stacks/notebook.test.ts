@@ -71,6 +71,6 @@ describe("notebook stack", () => {
   });
 
   test("it follows the catalog stack, not the scheduler stack", () => {
-    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["catalog-eu-west-2", "identity-eu-west-2", "network-eu-west-2", "state"]);
+    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["catalog-eu-west-2", "identity-eu-west-2", "network-eu-west-2"]);
   });
 });
