@@ -136,12 +136,25 @@ describe("worker pool", () => {
   test("the data host is SSM-managed, IMDSv2, encrypted, without public IP or inbound rules; off when configured", () => {
     const stack = app.stack("pool-us-east-1");
     const instance = stack.resource("aws_instance", "data-host/Default");
-    expect(instance).toMatchObject({ associate_public_ip_address: false, metadata_options: { http_tokens: "required" }, root_block_device: { encrypted: true } });
+    expect(instance).toMatchObject({ associate_public_ip_address: false, metadata_options: { http_tokens: "required" } });
+    const template = stack.resource("aws_launch_template", "data-host/launch-template");
+    expect(instance.launch_template.id).toBe(`\${${stack.address("aws_launch_template", "data-host/launch-template")}.id}`);
+    expect(template.block_device_mappings).toEqual([{ device_name: "/dev/xvda", ebs: { volume_size: 30, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } }]);
     expect(instance.key_name).toBeUndefined();
     expect(Object.values(stack.resources("aws_vpc_security_group_ingress_rule")).filter((r) => String(r.security_group_id).includes("data-host"))).toEqual([]);
     const without = synthApp(editedConfig((c) => { c.workers[0].dataHost = false; }) as ProximateConfig);
     expect(without.stack("pool-us-east-1").resources("aws_instance")).toEqual({});
     expect(Object.keys(without.stack("pool-us-west-2").resources("aws_instance"))).toHaveLength(1);
+  });
+
+  test("the data host declares no root_block_device: its image is `resolve:ssm:` in the launch template (terraform-provider-aws#43488)", () => {
+    // With root_block_device the provider calls DescribeImages with the launch template's image id
+    // to learn the root device name; `resolve:ssm:...` is no AMI id: InvalidAMIID.Malformed at apply.
+    const stack = app.stack("pool-us-east-1");
+    expect(stack.resource("aws_launch_template", "data-host/launch-template").image_id).toMatch(/^resolve:ssm:/);
+    const instance = stack.resource("aws_instance", "data-host/Default");
+    expect(instance.root_block_device).toBeUndefined();
+    expect(instance.ami).toBeUndefined();
   });
 });
 
