@@ -51,6 +51,10 @@ export class DashboardLoadBalancer extends Construct {
     }
     this.accessLogs = new SecureBucket(this, "access-logs", {
       bucketPrefix: `${props.namePrefix}-dash-logs-`,
+      // Only access logs (and the test object Elastic Load Balancing writes when logging is
+      // enabled): destroyed with the stack.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+      forceDestroy: true,
       extraPolicyStatements: (bucketArn) => [
         {
           Sid: "LoadBalancerAccessLogs",
