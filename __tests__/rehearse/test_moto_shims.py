@@ -1,0 +1,365 @@
+"""Each moto shim of the deploy rehearsal reproduces its AWS behaviour, through boto3 against the
+launcher's server (scripts/rehearse/moto_server.py), as the AWS provider would see it.
+
+Run: /usr/bin/python3 -m pytest __tests__/rehearse -p no:cacheprovider
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts" / "rehearse"))
+from moto_server import locate_moto  # noqa: E402
+
+locate_moto()
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+CREATING_SECONDS = 1.0
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    ready = tmp_path_factory.mktemp("moto") / "ready.json"
+    env = {**os.environ, "PROXIMATE_EMULATED_FSX_CREATING_SECONDS": str(CREATING_SECONDS)}
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "rehearse" / "moto_server.py"), "--no-install", "--ready-file", str(ready)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while not (ready.exists() and ready.read_text().strip()):
+        assert server.poll() is None, "the emulator exited before serving"
+        assert time.time() < deadline, "the emulator did not serve within 120 s"
+        time.sleep(0.2)
+    yield json.loads(ready.read_text())["endpoint"]
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def client(endpoint, service, region="eu-west-2", account=None):
+    c = boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="proximate-emulated",
+        aws_secret_access_key="proximate-emulated",
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )
+    if account is not None:
+        c.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account))
+    return c
+
+
+def fresh_account():
+    return str(uuid.uuid4().int)[:12]
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+def test_the_launcher_serves_on_loopback_with_lambda_docker_off_and_every_shim(endpoint):
+    import urllib.request
+
+    assert endpoint.startswith("http://127.0.0.1:")
+    config = json.loads(urllib.request.urlopen(f"{endpoint}/moto-api/config").read())
+    assert config["lambda"]["use_docker"] is False
+
+
+# IAM
+
+
+def test_service_linked_roles_have_their_documented_names(endpoint):
+    iam = client(endpoint, "iam", "us-east-1", account=fresh_account())
+    created = iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")["Role"]
+    assert created["RoleName"] == "AWSServiceRoleForECS"
+    assert created["Path"] == "/aws-service-role/ecs.amazonaws.com/"
+    assert iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]["RoleName"] == "AWSServiceRoleForECS"
+    assert iam.create_service_linked_role(AWSServiceName="s3.data-source.lustre.fsx.amazonaws.com")["Role"]["RoleName"] == "AWSServiceRoleForFSxS3Access_fsx-lustre"
+    with pytest.raises(ClientError) as again:
+        iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    assert error_code(again) == "InvalidInput"
+    assert "has been taken in this account" in str(again.value)
+
+
+# S3
+
+
+def tls_only_policy(bucket, effect_condition):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    **({"Condition": effect_condition} if effect_condition is not None else {}),
+                }
+            ],
+        }
+    )
+
+
+def test_bucket_policy_conditions_apply_to_the_request(endpoint):
+    s3 = client(endpoint, "s3")
+    bucket = f"tls-only-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    # The TLS-only statement denies plain HTTP only: a TLS client's requests pass.
+    s3.put_bucket_policy(Bucket=bucket, Policy=tls_only_policy(bucket, {"Bool": {"aws:SecureTransport": "false"}}))
+    s3.put_object(Bucket=bucket, Key="state", Body=b"x")
+    assert s3.get_object(Bucket=bucket, Key="state")["Body"].read() == b"x"
+    # A statement whose condition holds denies.
+    s3.put_bucket_policy(Bucket=bucket, Policy=tls_only_policy(bucket, {"Bool": {"aws:SecureTransport": "true"}}))
+    with pytest.raises(ClientError) as denied:
+        s3.get_object(Bucket=bucket, Key="state")
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    # An operator the shim does not implement keeps a Deny in force (never more lenient than AWS).
+    s3.put_bucket_policy(Bucket=bucket, Policy=tls_only_policy(bucket, {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket=bucket, Key="state")
+
+
+# EC2 / Transit Gateway
+
+
+def test_transit_gateway_without_default_route_table(endpoint):
+    ec2 = client(endpoint, "ec2", "us-west-2")
+    vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.0.0/24")["Subnet"]["SubnetId"]
+    gateway = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"})["TransitGateway"]
+    gateway_id = gateway["TransitGatewayId"]
+    assert "AssociationDefaultRouteTableId" not in gateway["Options"]
+    assert "PropagationDefaultRouteTableId" not in gateway["Options"]
+    tables = ec2.describe_transit_gateway_route_tables(Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]}])["TransitGatewayRouteTables"]
+    assert tables == []
+    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway_id, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]
+    attachment_id = attachment["TransitGatewayAttachmentId"]
+    described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"][0]
+    assert "Association" not in described
+    table = ec2.create_transit_gateway_route_table(TransitGatewayId=gateway_id)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table, TransitGatewayAttachmentId=attachment_id)
+    described = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment_id])["TransitGatewayAttachments"][0]
+    assert described["Association"] == {"TransitGatewayRouteTableId": table, "State": "associated"}
+    # With the defaults on, the gateway keeps its default table (AWS and moto agree).
+    default = ec2.create_transit_gateway()["TransitGateway"]
+    assert default["Options"]["AssociationDefaultRouteTableId"].startswith("tgw-rtb-")
+
+
+# ECR
+
+
+def test_ecr_pull_through_cache_rules_cache_an_upstream_registry(endpoint):
+    ecr = client(endpoint, "ecr", "us-east-1", account=fresh_account())
+    created = ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="quay", upstreamRegistryUrl="quay.io")
+    assert created["ecrRepositoryPrefix"] == "quay" and created["upstreamRegistryUrl"] == "quay.io"
+    rules = ecr.describe_pull_through_cache_rules(ecrRepositoryPrefixes=["quay"])["pullThroughCacheRules"]
+    assert [r["upstreamRegistryUrl"] for r in rules] == ["quay.io"]
+    assert rules[0]["registryId"].isdigit()
+    with pytest.raises(ClientError) as duplicate:
+        ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="quay", upstreamRegistryUrl="quay.io")
+    assert error_code(duplicate) == "PullThroughCacheRuleAlreadyExistsException"
+    with pytest.raises(ClientError) as docker_hub:
+        ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="hub", upstreamRegistryUrl="registry-1.docker.io")
+    assert error_code(docker_hub) == "InvalidParameterException"
+    ecr.delete_pull_through_cache_rule(ecrRepositoryPrefix="quay")
+    with pytest.raises(ClientError) as gone:
+        ecr.describe_pull_through_cache_rules(ecrRepositoryPrefixes=["quay"])
+    assert error_code(gone) == "PullThroughCacheRuleNotFoundException"
+
+
+# FSx
+
+
+def lustre_file_system(endpoint, region="us-east-1"):
+    ec2 = client(endpoint, "ec2", region)
+    vpc = ec2.create_vpc(CidrBlock="10.43.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.43.0.0/24")["Subnet"]["SubnetId"]
+    fsx = client(endpoint, "fsx", region)
+    created = fsx.create_file_system(
+        FileSystemType="LUSTRE",
+        StorageCapacity=1200,
+        StorageType="SSD",
+        SubnetIds=[subnet],
+        FileSystemTypeVersion="2.15",
+        LustreConfiguration={"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 125, "DataCompressionType": "LZ4"},
+    )["FileSystem"]
+    return fsx, created, vpc
+
+
+def wait_for(fsx, file_system_id, lifecycle):
+    deadline = time.time() + 10 * CREATING_SECONDS
+    while time.time() < deadline:
+        current = fsx.describe_file_systems(FileSystemIds=[file_system_id])["FileSystems"][0]["Lifecycle"]
+        if current == lifecycle:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{file_system_id} never {lifecycle}")
+
+
+def test_fsx_file_system_reports_its_lifecycle_and_lustre_mount_name(endpoint):
+    fsx, created, vpc = lustre_file_system(endpoint)
+    assert created["Lifecycle"] == "CREATING"
+    wait_for(fsx, created["FileSystemId"], "AVAILABLE")
+    described = fsx.describe_file_systems(FileSystemIds=[created["FileSystemId"]])["FileSystems"][0]
+    assert len(described["LustreConfiguration"]["MountName"]) == 8
+    assert described["LustreConfiguration"]["DeploymentType"] == "PERSISTENT_2"
+    assert described["FileSystemTypeVersion"] == "2.15"
+    assert described["VpcId"] == vpc
+    assert described["OwnerId"].isdigit()
+
+
+def test_fsx_data_repository_associations_link_a_lustre_path_to_s3(endpoint):
+    fsx, created, _ = lustre_file_system(endpoint, "us-west-2")
+    file_system_id = created["FileSystemId"]
+    association = fsx.create_data_repository_association(
+        FileSystemId=file_system_id, FileSystemPath="/era5", DataRepositoryPath="s3://era5-pds", BatchImportMetaDataOnCreate=True, Tags=[{"Key": "Dataset", "Value": "era5"}]
+    )["Association"]
+    assert association["Lifecycle"] == "CREATING"
+    time.sleep(CREATING_SECONDS + 0.2)
+    described = fsx.describe_data_repository_associations(AssociationIds=[association["AssociationId"]])["Associations"][0]
+    assert described["Lifecycle"] == "AVAILABLE"
+    assert (described["FileSystemPath"], described["DataRepositoryPath"], described["BatchImportMetaDataOnCreate"]) == ("/era5", "s3://era5-pds", True)
+    assert fsx.list_tags_for_resource(ResourceARN=described["ResourceARN"])["Tags"] == [{"Key": "Dataset", "Value": "era5"}]
+    with pytest.raises(ClientError) as overlap:
+        fsx.create_data_repository_association(FileSystemId=file_system_id, FileSystemPath="/era5/zarr", DataRepositoryPath="s3://other")
+    assert error_code(overlap) == "BadRequest"
+    with pytest.raises(ClientError) as missing:
+        fsx.create_data_repository_association(FileSystemId="fs-00000000", FileSystemPath="/x", DataRepositoryPath="s3://x")
+    assert error_code(missing) == "FileSystemNotFound"
+    fsx.delete_data_repository_association(AssociationId=association["AssociationId"])
+    time.sleep(CREATING_SECONDS + 0.2)
+    with pytest.raises(ClientError) as gone:
+        fsx.describe_data_repository_associations(AssociationIds=[association["AssociationId"]])
+    assert error_code(gone) == "DataRepositoryAssociationNotFound"
+
+
+def test_fsx_processes_one_association_request_at_a_time(endpoint):
+    fsx, created, _ = lustre_file_system(endpoint, "eu-central-1")
+    file_system_id = created["FileSystemId"]
+    fsx.create_data_repository_association(FileSystemId=file_system_id, FileSystemPath="/a", DataRepositoryPath="s3://bucket-a")
+    with pytest.raises(ClientError) as busy:
+        fsx.create_data_repository_association(FileSystemId=file_system_id, FileSystemPath="/b", DataRepositoryPath="s3://bucket-b")
+    assert error_code(busy) == "BadRequest"
+    assert "one data repository association request at a time" in str(busy.value)
+    time.sleep(CREATING_SECONDS + 0.2)
+    second = fsx.create_data_repository_association(FileSystemId=file_system_id, FileSystemPath="/b", DataRepositoryPath="s3://bucket-b")["Association"]
+    assert second["FileSystemPath"] == "/b"
+
+
+# Service-linked roles that services need
+
+
+def test_ecs_capacity_provider_needs_service_linked_role(endpoint):
+    account = fresh_account()
+    ecs = client(endpoint, "ecs", "us-east-1", account=account)
+    autoscaling = client(endpoint, "autoscaling", "us-east-1", account=account)
+    ec2 = client(endpoint, "ec2", "us-east-1", account=account)
+    template = ec2.create_launch_template(LaunchTemplateName="t", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    autoscaling.create_auto_scaling_group(AutoScalingGroupName="g", MinSize=0, MaxSize=1, LaunchTemplate={"LaunchTemplateId": template}, AvailabilityZones=["us-east-1a"])
+    arn = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    with pytest.raises(ClientError) as refused:
+        ecs.create_capacity_provider(name="p", autoScalingGroupProvider={"autoScalingGroupArn": arn})
+    assert error_code(refused) == "ClientException"
+    assert "service linked role" in str(refused.value)
+    client(endpoint, "iam", "us-east-1", account=account).create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    assert ecs.create_capacity_provider(name="p", autoScalingGroupProvider={"autoScalingGroupArn": arn})["capacityProvider"]["name"] == "p"
+
+
+def test_opensearch_vpc_domain_needs_service_linked_role(endpoint):
+    account = fresh_account()
+    opensearch = client(endpoint, "opensearch", "eu-west-2", account=account)
+    ec2 = client(endpoint, "ec2", "eu-west-2", account=account)
+    vpc = ec2.create_vpc(CidrBlock="10.44.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.44.0.0/24")["Subnet"]["SubnetId"]
+    with pytest.raises(ClientError) as refused:
+        opensearch.create_domain(DomainName="catalog", VPCOptions={"SubnetIds": [subnet]})
+    assert error_code(refused) == "ValidationException"
+    assert "service-linked role" in str(refused.value)
+    assert opensearch.create_domain(DomainName="public")["DomainStatus"]["DomainName"] == "public"
+    client(endpoint, "iam", "us-east-1", account=account).create_service_linked_role(AWSServiceName="opensearchservice.amazonaws.com")
+    assert opensearch.create_domain(DomainName="catalog", VPCOptions={"SubnetIds": [subnet]})["DomainStatus"]["DomainName"] == "catalog"
+
+
+# Cloud Map
+
+
+def test_cloud_map_private_namespace_owns_a_private_zone_for_its_vpc(endpoint):
+    ec2 = client(endpoint, "ec2", "ap-southeast-2")
+    vpc = ec2.create_vpc(CidrBlock="10.45.0.0/16")["Vpc"]["VpcId"]
+    cloud_map = client(endpoint, "servicediscovery", "ap-southeast-2")
+    operation = cloud_map.create_private_dns_namespace(Name="rehearsal.internal", Vpc=vpc)["OperationId"]
+    namespace_id = cloud_map.get_operation(OperationId=operation)["Operation"]["Targets"]["NAMESPACE"]
+    zone_id = cloud_map.get_namespace(Id=namespace_id)["Namespace"]["Properties"]["DnsProperties"]["HostedZoneId"]
+    assert not zone_id.startswith("/")
+    route53 = client(endpoint, "route53", "us-east-1")
+    zone = route53.get_hosted_zone(Id=zone_id)
+    assert zone["HostedZone"]["Name"] == "rehearsal.internal."
+    assert zone["HostedZone"]["Config"]["PrivateZone"] is True
+    assert {"VPCId": vpc, "VPCRegion": "ap-southeast-2"} in zone["VPCs"]
+    cloud_map.delete_namespace(Id=namespace_id)
+    with pytest.raises(ClientError) as gone:
+        route53.get_hosted_zone(Id=zone_id)
+    assert error_code(gone) == "NoSuchHostedZone"
+
+
+# Step Functions
+
+
+def test_step_functions_validates_state_machine_definitions(endpoint):
+    sfn = client(endpoint, "stepfunctions", "us-east-1")
+    good = {"StartAt": "Import", "States": {"Import": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:fsx:createDataRepositoryTask", "Next": "Done"}, "Done": {"Type": "Succeed"}}}
+    assert sfn.validate_state_machine_definition(definition=json.dumps(good))["result"] == "OK"
+    broken = {"StartAt": "Import", "States": {"Import": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Next": "Missing"}}}
+    result = sfn.validate_state_machine_definition(definition=json.dumps(broken))
+    assert result["result"] == "FAIL"
+    assert {d["code"] for d in result["diagnostics"]} >= {"MISSING_TRANSITION_TARGET"}
+    assert sfn.validate_state_machine_definition(definition="{not json")["result"] == "FAIL"
+    arn = sfn.create_state_machine(name="m", definition=json.dumps(good), roleArn="arn:aws:iam::123456789012:role/r")["stateMachineArn"]
+    assert sfn.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"] == []
+
+
+# Tags
+
+
+def test_application_auto_scaling_targets_carry_tags(endpoint):
+    ecs = client(endpoint, "ecs", "us-east-1")
+    ecs.create_cluster(clusterName="c")
+    task = ecs.register_task_definition(family="t", containerDefinitions=[{"name": "w", "image": "x", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(cluster="c", serviceName="s", taskDefinition=task, desiredCount=1)
+    scaling = client(endpoint, "application-autoscaling", "us-east-1")
+    arn = scaling.register_scalable_target(
+        ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=2, Tags={"Project": "proximate"}
+    )["ScalableTargetARN"]
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Project": "proximate"}
+    scaling.tag_resource(ResourceARN=arn, Tags={"Stack": "pool"})
+    scaling.untag_resource(ResourceARN=arn, TagKeys=["Project"])
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Stack": "pool"}
+    with pytest.raises(ClientError) as unknown:
+        scaling.list_tags_for_resource(ResourceARN=arn.replace("scalable-target/", "scalable-target/nope"))
+    assert error_code(unknown) == "ResourceNotFoundException"
+
+
+def test_sagemaker_lifecycle_configurations_carry_tags(endpoint):
+    sagemaker = client(endpoint, "sagemaker", "eu-west-2")
+    arn = sagemaker.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="lc", OnStart=[{"Content": "ZWNobw=="}])["NotebookInstanceLifecycleConfigArn"]
+    sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "Project", "Value": "proximate"}])
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "Project", "Value": "proximate"}]
+
+
+def test_transit_gateway_attachment_ids_that_do_not_exist_are_not_found(endpoint):
+    ec2 = client(endpoint, "ec2", "eu-west-2")
+    for operation in (ec2.accept_transit_gateway_peering_attachment, ec2.delete_transit_gateway_peering_attachment, ec2.delete_transit_gateway_vpc_attachment):
+        with pytest.raises(ClientError) as missing:
+            operation(TransitGatewayAttachmentId="tgw-attach-0123456789abcdef0")
+        assert error_code(missing) == "InvalidTransitGatewayAttachmentID.NotFound"
