@@ -363,3 +363,149 @@ def test_transit_gateway_attachment_ids_that_do_not_exist_are_not_found(endpoint
         with pytest.raises(ClientError) as missing:
             operation(TransitGatewayAttachmentId="tgw-attach-0123456789abcdef0")
         assert error_code(missing) == "InvalidTransitGatewayAttachmentID.NotFound"
+
+
+def test_transit_gateway_vpc_attachment_is_tagged_at_creation(endpoint):
+    ec2 = client(endpoint, "ec2", "ca-central-1")
+    vpc = ec2.create_vpc(CidrBlock="10.46.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.46.0.0/24")["Subnet"]["SubnetId"]
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=gateway,
+        VpcId=vpc,
+        SubnetIds=[subnet],
+        TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": [{"Key": "Name", "Value": "hub"}]}],
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    described = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayVpcAttachments"][0]
+    assert described["Tags"] == [{"Key": "Name", "Value": "hub"}]
+
+
+def test_transit_gateway_static_routes_name_their_attachment(endpoint):
+    ec2 = client(endpoint, "ec2", "sa-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.47.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.47.0.0/24")["Subnet"]["SubnetId"]
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    table = ec2.create_transit_gateway_route_table(TransitGatewayId=gateway)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="10.9.0.0/16", TransitGatewayAttachmentId=attachment)
+    routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
+    assert [(r["DestinationCidrBlock"], [a["TransitGatewayAttachmentId"] for a in r["TransitGatewayAttachments"]]) for r in routes] == [("10.9.0.0/16", [attachment])]
+
+
+def test_transit_gateway_peering_attachment_tags_are_per_side(endpoint):
+    west = client(endpoint, "ec2", "us-west-1")
+    east = client(endpoint, "ec2", "us-east-2")
+    requester = west.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    accepter = east.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = west.create_transit_gateway_peering_attachment(
+        TransitGatewayId=requester,
+        PeerTransitGatewayId=accepter,
+        PeerAccountId="123456789012",
+        PeerRegion="us-east-2",
+        TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": [{"Key": "Side", "Value": "requester"}]}],
+    )["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    east.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=attachment)
+    east.create_tags(Resources=[attachment], Tags=[{"Key": "Side", "Value": "accepter"}])
+
+    def side(ec2):
+        found = [a for a in ec2.describe_transit_gateway_peering_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayPeeringAttachments"] if "RequesterTgwInfo" in a][0]
+        return found["State"], {t["Key"]: t["Value"] for t in found.get("Tags", [])}
+
+    assert side(west) == ("available", {"Side": "requester"})
+    assert side(east) == ("available", {"Side": "accepter"})
+
+
+def test_ecs_service_keeps_its_capacity_provider_strategy_and_settings(endpoint):
+    account = fresh_account()
+    client(endpoint, "iam", "us-east-1", account=account).create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    ecs = client(endpoint, "ecs", "us-east-1", account=account)
+    autoscaling = client(endpoint, "autoscaling", "us-east-1", account=account)
+    ec2 = client(endpoint, "ec2", "us-east-1", account=account)
+    template = ec2.create_launch_template(LaunchTemplateName="t", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    autoscaling.create_auto_scaling_group(AutoScalingGroupName="g", MinSize=0, MaxSize=1, LaunchTemplate={"LaunchTemplateId": template}, AvailabilityZones=["us-east-1a"])
+    arn = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["g"])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    ecs.create_cluster(clusterName="workers")
+    ecs.create_capacity_provider(name="hosts", autoScalingGroupProvider={"autoScalingGroupArn": arn})
+    task = ecs.register_task_definition(family="w", containerDefinitions=[{"name": "w", "image": "x", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+    strategy = [{"capacityProvider": "hosts", "weight": 1, "base": 0}]
+    ecs.create_service(
+        cluster="workers", serviceName="dask", taskDefinition=task, desiredCount=0, capacityProviderStrategy=strategy, healthCheckGracePeriodSeconds=120, availabilityZoneRebalancing="DISABLED"
+    )
+    service = ecs.describe_services(cluster="workers", services=["dask"])["services"][0]
+    assert service["capacityProviderStrategy"] == strategy
+    assert service["healthCheckGracePeriodSeconds"] == 120
+    assert service["availabilityZoneRebalancing"] == "DISABLED"
+    assert service.get("launchType") in (None, "")
+
+
+def test_lambda_function_keeps_its_logging_configuration(endpoint):
+    import io
+    import zipfile
+
+    iam = client(endpoint, "iam", "us-east-1")
+    role = iam.create_role(RoleName=f"fn-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.js", "exports.handler = async () => ({})")
+    aws_lambda = client(endpoint, "lambda", "ap-northeast-1")
+    aws_lambda.create_function(
+        FunctionName="indexer", Runtime="nodejs20.x", Role=role, Handler="index.handler", Code={"ZipFile": buffer.getvalue()}, LoggingConfig={"LogFormat": "Text", "LogGroup": "/aws/lambda/custom"}
+    )
+    assert aws_lambda.get_function_configuration(FunctionName="indexer")["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/aws/lambda/custom"}
+    aws_lambda.create_function(FunctionName="plain", Runtime="nodejs20.x", Role=role, Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
+    assert aws_lambda.get_function(FunctionName="plain")["Configuration"]["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/aws/lambda/plain"}
+
+
+def test_sagemaker_notebook_instance_keeps_its_platform(endpoint):
+    sagemaker = client(endpoint, "sagemaker", "eu-west-2")
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r", PlatformIdentifier="notebook-al2-v3"
+    )
+    assert sagemaker.describe_notebook_instance(NotebookInstanceName="nb")["PlatformIdentifier"] == "notebook-al2-v3"
+
+
+def test_sagemaker_lifecycle_configurations_take_their_tags_at_creation(endpoint):
+    sagemaker = client(endpoint, "sagemaker", "eu-west-2")
+    arn = sagemaker.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="tagged", Tags=[{"Key": "Stack", "Value": "notebook"}])["NotebookInstanceLifecycleConfigArn"]
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "Stack", "Value": "notebook"}]
+
+
+def test_instances_launched_with_an_interface_spec_keep_its_groups_and_no_public_ip(endpoint):
+    ec2 = client(endpoint, "ec2", "eu-north-1")
+    vpc = ec2.create_vpc(CidrBlock="10.48.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.48.0.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="host", Description="host", VpcId=vpc)["GroupId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group], "AssociatePublicIpAddress": False}]
+    )["Instances"][0]["InstanceId"]
+    described = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]
+    assert [g["GroupId"] for g in described["SecurityGroups"]] == [group]
+    assert "Association" not in described["NetworkInterfaces"][0]
+    assert "PublicIpAddress" not in described
+
+
+def test_launch_template_tags_stay_off_its_launch_data(endpoint):
+    ec2 = client(endpoint, "ec2", "eu-north-1")
+    ec2.create_launch_template(
+        LaunchTemplateName="workers",
+        LaunchTemplateData={"InstanceType": "t3.micro", "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "worker"}]}]},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "Stack", "Value": "pool"}]}],
+    )
+    data = ec2.describe_launch_template_versions(LaunchTemplateName="workers")["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    assert [s["ResourceType"] for s in data["TagSpecifications"]] == ["instance"]
+    template = ec2.describe_launch_templates(LaunchTemplateNames=["workers"])["LaunchTemplates"][0]
+    assert {t["Key"]: t["Value"] for t in template["Tags"]} == {"Stack": "pool"}
+
+
+def test_security_group_rules_that_reference_a_group_keep_their_description(endpoint):
+    ec2 = client(endpoint, "ec2", "eu-north-1")
+    vpc = ec2.create_vpc(CidrBlock="10.49.0.0/16")["Vpc"]["VpcId"]
+    lustre = ec2.create_security_group(GroupName="lustre", Description="lustre", VpcId=vpc)["GroupId"]
+    workers = ec2.create_security_group(GroupName="workers", Description="workers", VpcId=vpc)["GroupId"]
+    rule = ec2.authorize_security_group_ingress(
+        GroupId=lustre, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 988, "ToPort": 988, "UserIdGroupPairs": [{"GroupId": workers, "Description": "Lustre from workers"}]}]
+    )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
+    assert described["Description"] == "Lustre from workers"
+    assert described["ReferencedGroupInfo"]["GroupId"] == workers

@@ -143,6 +143,8 @@ def wiring(boto3, endpoint, regions):
         e = client(boto3, endpoint, "ec2", region)
         gateways = {g["TransitGatewayId"] for g in paged(e, "describe_transit_gateways", "TransitGateways")}
         for p in paged(e, "describe_transit_gateway_peering_attachments", "TransitGatewayPeeringAttachments"):
+            if "RequesterTgwInfo" not in p:
+                continue  # moto lists VPC attachments here too
             peerings.append(
                 {
                     "region": region,
@@ -161,6 +163,12 @@ def wiring(boto3, endpoint, regions):
     return peerings
 
 
+def _config(attributes):
+    """A remote state's `config` (a dynamic value: Terraform stores it as {"value": ..., "type": ...})."""
+    config = attributes.get("config") or {}
+    return config.get("value", config) if isinstance(config, dict) else {}
+
+
 def states(boto3, endpoint, bucket, prefix):
     """Every object under the prefix: state files with their resource and remote-state counts, lock files."""
     s3 = client(boto3, endpoint, "s3", "us-east-1")
@@ -176,7 +184,7 @@ def states(boto3, endpoint, bucket, prefix):
                 {
                     "resources": sum(len(r.get("instances", [])) for r in managed),
                     "remote_state_reads": [
-                        {"name": r["name"], "backend": i["attributes"].get("backend"), "endpoint": ((i["attributes"].get("config") or {}).get("endpoints") or {}).get("s3")}
+                        {"name": r["name"], "backend": i["attributes"].get("backend"), "endpoint": (_config(i["attributes"]).get("endpoints") or {}).get("s3")}
                         for r in remote
                         for i in r.get("instances", [])
                     ],

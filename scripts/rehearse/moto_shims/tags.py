@@ -65,12 +65,27 @@ def application_auto_scaling_targets_carry_tags():
 
 @shim
 def sagemaker_lifecycle_configurations_carry_tags():
-    """AddTags, ListTags and DeleteTags on notebook instance lifecycle configurations (ARN
-    `...:notebook-instance-lifecycle-config/<name>`); moto fails them with a server error, and the
-    provider reads the configuration's tags after creating it.
+    """CreateNotebookInstanceLifecycleConfig applies its Tags; AddTags, ListTags and DeleteTags work on
+    lifecycle configurations (ARN `...:notebook-instance-lifecycle-config/<name>`). moto ignores the
+    creation tags and fails the others with a server error, and the provider reads the
+    configuration's tags after creating it.
+    https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html
     https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html
     """
     from moto.sagemaker.models import SageMakerModelBackend
+    from moto.sagemaker.responses import SageMakerResponse
+
+    original_create = SageMakerResponse.create_notebook_instance_lifecycle_config
+
+    def create_notebook_instance_lifecycle_config(self):
+        result = original_create(self)
+        tags = self._get_param("Tags")
+        if tags:
+            config = self.sagemaker_backend.notebook_instance_lifecycle_configurations[self._get_param("NotebookInstanceLifecycleConfigName")]
+            config.tags = list(tags)
+        return result
+
+    SageMakerResponse.create_notebook_instance_lifecycle_config = create_notebook_instance_lifecycle_config
 
     original = SageMakerModelBackend._get_resource_from_arn
 
