@@ -101,6 +101,14 @@ describe("worker pool", () => {
     expect(stack.resource("aws_ecs_capacity_provider", "workers/capacity").auto_scaling_group_provider.managed_scaling).toMatchObject({ status: "ENABLED", target_capacity: 100 });
   });
 
+  test("teardown: the group's scale-in protected instances go with it (force_delete), also under managed termination protection", () => {
+    // Protected instances are never terminated by lowering the capacity, and DeleteAutoScalingGroup
+    // refuses while instances remain: without force_delete, `cdktf destroy` stalls on a used pool.
+    const stack = app.stack("pool-us-east-1");
+    expect(stack.resource("aws_autoscaling_group", "workers/asg")).toMatchObject({ protect_from_scale_in: true, force_delete: true });
+    expect(stack.resource("aws_ecs_capacity_provider", "workers/capacity").auto_scaling_group_provider.managed_termination_protection).toBe("ENABLED");
+  });
+
   test("service autoscaling: target tracking on average CPU at 40 % with cooldowns", () => {
     const stack = app.stack("pool-us-east-1");
     expect(stack.resource("aws_appautoscaling_target", "workers/scaling-target")).toMatchObject({ min_capacity: 1, max_capacity: 12, scalable_dimension: "ecs:service:DesiredCount" });
