@@ -509,3 +509,23 @@ def test_security_group_rules_that_reference_a_group_keep_their_description(endp
     described = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule])["SecurityGroupRules"][0]
     assert described["Description"] == "Lustre from workers"
     assert described["ReferencedGroupInfo"]["GroupId"] == workers
+
+
+def test_auto_scaling_group_with_instances_is_deleted_only_by_force(endpoint):
+    ec2 = client(endpoint, "ec2", "ap-south-1")
+    autoscaling = client(endpoint, "autoscaling", "ap-south-1")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    template = ec2.create_launch_template(LaunchTemplateName="hosts", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="pool", MinSize=0, MaxSize=2, DesiredCapacity=1, LaunchTemplate={"LaunchTemplateId": template}, AvailabilityZones=["ap-south-1a"], NewInstancesProtectedFromScaleIn=True
+    )
+    instance = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["pool"])["AutoScalingGroups"][0]["Instances"][0]["InstanceId"]
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName="pool", MinSize=0, DesiredCapacity=0)
+    assert len(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["pool"])["AutoScalingGroups"][0]["Instances"]) == 1  # protected: still there
+    with pytest.raises(ClientError) as in_use:
+        autoscaling.delete_auto_scaling_group(AutoScalingGroupName="pool")
+    assert error_code(in_use) == "ResourceInUse"
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName="pool", ForceDelete=True)
+    assert autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["pool"])["AutoScalingGroups"] == []
+    state = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state in ("shutting-down", "terminated")
