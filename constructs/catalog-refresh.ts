@@ -20,7 +20,8 @@ export interface CatalogRefreshProps {
   readonly region: string;
   readonly fileSystemId: string;
   readonly fileSystemArn: string;
-  readonly paths: readonly string[];
+  /** Data repository paths (`s3://...`) of the file system's associations: what the import task imports. */
+  readonly repositoryPaths: readonly string[];
   readonly indexer: LambdaFunction;
   /** The indexer's role (allowed to start this pipeline once after deployment). */
   readonly indexerRole: IamRole;
@@ -62,7 +63,14 @@ export class CatalogRefresh extends Construct {
       name: "import-and-index",
       policy: Fn.jsonencode(
         policy(
-          { Sid: "StartImport", Effect: "Allow", Action: ["fsx:CreateDataRepositoryTask"], Resource: props.fileSystemArn },
+          {
+            Sid: "StartImport",
+            Effect: "Allow",
+            Action: ["fsx:CreateDataRepositoryTask"],
+            // The action requires both resource types, the file system and the task it creates:
+            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html
+            Resource: [props.fileSystemArn, Fn.replace(props.fileSystemArn, "/:file-system/.*$/", ":task/*")],
+          },
           // DescribeDataRepositoryTasks has no resource-level permissions: AWS accepts only "*".
           { Sid: "PollImport", Effect: "Allow", Action: ["fsx:DescribeDataRepositoryTasks"], Resource: "*" },
           { Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn, `${props.indexer.arn}:*`] },
@@ -85,7 +93,7 @@ export class CatalogRefresh extends Construct {
       name: `${props.namePrefix}-catalog-refresh`,
       roleArn: machineRole.arn,
       definition: Fn.jsonencode(
-        refreshDefinition({ fileSystemId: props.fileSystemId, paths: props.paths, indexerArn: props.indexer.arn, indexerEvent: props.indexerEvent }),
+        refreshDefinition({ fileSystemId: props.fileSystemId, repositoryPaths: props.repositoryPaths, indexerArn: props.indexer.arn, indexerEvent: props.indexerEvent }),
       ),
       loggingConfiguration: { logDestination: `${logs.arn}:*`, includeExecutionData: false, level: "ERROR" },
     });

@@ -85,13 +85,23 @@ describe("nightly refresh and catalog", () => {
     const definition = stack.resource("aws_sfn_state_machine", "refresh/Default").definition as string;
     expect(definition).toContain('"Resource" = "arn:aws:states:::aws-sdk:fsx:createDataRepositoryTask"');
     expect(definition).toContain('"Type" = "IMPORT_METADATA_FROM_REPOSITORY"');
-    expect(definition).toContain('"Paths" = ["/cmip6"]');
+    // Import tasks take the associations' S3 data repository paths, not file system paths.
+    expect(definition).toContain('"Paths" = ["s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC"]');
+    expect(definition).not.toContain('"Paths" = ["/cmip6"]');
     expect(definition).toContain('"Resource" = "arn:aws:states:::aws-sdk:fsx:describeDataRepositoryTasks"');
     expect(definition).toMatch(/"Default" = "WaitForImport"/);
     expect(definition).toContain('"Resource" = "arn:aws:states:::lambda:invoke"');
     expect(definition).toContain('"s3" = "s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC"');
     expect(definition).toContain('"BackoffRate" = 2');
     expect(definition).toMatch(/cross-stack-reference-input-pool-us-west-2\.outputs\.cross-stack-output-aws_fsx_lustre_file_system/);
+  });
+
+  test("the import may create tasks: the role grants CreateDataRepositoryTask on the file system and on fsx tasks", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const policy = stack.resource("aws_iam_role_policy", "refresh/machine-policy").policy as string;
+    const statement = /"Sid" = "StartImport"[^}]*"Resource" = \[([^\]]*)\]/.exec(policy);
+    expect(statement?.[1]).toMatch(/cross-stack-output-aws_fsx_lustre_file_systemlustrearn/);
+    expect(statement?.[1]).toContain(':task/*');
   });
 
   test("failed or timed-out runs alarm to an encrypted SNS topic", () => {
