@@ -4,11 +4,14 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { NIGHTLY_SCHEDULE, refreshDefinition, SCHEDULE_TIMEZONE } from "../modules/catalog-pipeline";
 import { policy, serviceTrust } from "../modules/iam";
@@ -46,6 +49,8 @@ export class CatalogRefresh extends Construct {
   public readonly stateMachine: SfnStateMachine;
   public readonly schedule: SchedulerSchedule;
   public readonly topic: SnsTopic;
+  /** The customer managed key of the failure topic (CloudWatch alarms may use it, nothing else outside the account). */
+  public readonly topicKey: KmsKey;
   public readonly alarms: readonly CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: CatalogRefreshProps) {
@@ -116,7 +121,17 @@ export class CatalogRefresh extends Construct {
       target: { arn: this.stateMachine.arn, roleArn: schedulerRole.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },
     });
 
-    this.topic = new SnsTopic(this, "failures", { name: `${props.namePrefix}-catalog-refresh-failures`, kmsMasterKeyId: "alias/aws/sns" });
+    // CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns
+    // (its key policy cannot be edited to admit cloudwatch.amazonaws.com): the topic gets a
+    // customer managed key whose policy admits the alarms.
+    // https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    this.topicKey = new KmsKey(this, "failures-key", {
+      description: `${props.namePrefix} catalog refresh failure notifications`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    });
+    this.topic = new SnsTopic(this, "failures", { name: `${props.namePrefix}-catalog-refresh-failures`, kmsMasterKeyId: this.topicKey.arn });
     if (props.alarmEmail !== undefined) {
       new SnsTopicSubscription(this, "email", { topicArn: this.topic.arn, protocol: "email", endpoint: props.alarmEmail });
     }
@@ -137,6 +152,53 @@ export class CatalogRefresh extends Construct {
           alarmActions: [this.topic.arn],
         }),
     );
+    // The account that owns the topic (no account lookup at plan time); the alarms act as
+    // cloudwatch.amazonaws.com with these alarms as aws:SourceArn and this account as aws:SourceAccount.
+    const account = this.topic.owner;
+    const fromTheseAlarms = {
+      StringEquals: { "aws:SourceAccount": account },
+      ArnEquals: { "aws:SourceArn": this.alarms.map((alarm) => alarm.arn) },
+    };
+    new KmsKeyPolicy(this, "failures-key-policy", {
+      keyId: this.topicKey.id,
+      policy: Fn.jsonencode(
+        policy(
+          {
+            // The default key policy statement: the account administers the key through IAM policies.
+            // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+            Sid: "AccountAdministersKey",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${account}:root` },
+            Action: ["kms:*"],
+            Resource: "*",
+          },
+          {
+            Sid: "AlarmsEncryptNotifications",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: fromTheseAlarms,
+          },
+        ),
+      ),
+    });
+    // The topic policy replaces SNS's default one: the alarms may publish, nothing else from
+    // outside the account's IAM policies may.
+    // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+    new SnsTopicPolicy(this, "failures-policy", {
+      arn: this.topic.arn,
+      policy: Fn.jsonencode(
+        policy({
+          Sid: "AlarmsPublish",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["sns:Publish"],
+          Resource: this.topic.arn,
+          Condition: fromTheseAlarms,
+        }),
+      ),
+    });
 
     const startPolicy = new IamRolePolicy(this, "indexer-starts-pipeline", {
       role: props.indexerRole.id,

@@ -107,13 +107,35 @@ describe("nightly refresh and catalog", () => {
   test("failed or timed-out runs alarm to an encrypted SNS topic", () => {
     const stack = app.stack("indexer-us-east-1");
     const topic = stack.resource("aws_sns_topic", "refresh/failures");
-    expect(topic.kms_master_key_id).toBe("alias/aws/sns");
+    // CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns.
+    expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\//);
+    expect(topic.kms_master_key_id).toBe(`\${${stack.address("aws_kms_key", "refresh/failures-key")}.arn}`);
+    expect(stack.resource("aws_kms_key", "refresh/failures-key")).toMatchObject({ enable_key_rotation: true });
     const alarms = Object.values(stack.resources("aws_cloudwatch_metric_alarm"));
     expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ namespace: "AWS/States", threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
       expect(alarm.alarm_actions).toEqual([`\${${stack.address("aws_sns_topic", "refresh/failures")}.arn}`]);
     }
+  });
+
+  test("the topic's key and the topic itself admit the two alarms of this account, and the account administers the key", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const key = stack.address("aws_kms_key", "refresh/failures-key");
+    const topic = stack.address("aws_sns_topic", "refresh/failures");
+    const alarms = ["refresh/alarm-executionsfailed", "refresh/alarm-executionstimedout"].map((path) => `${stack.address("aws_cloudwatch_metric_alarm", path)}.arn`);
+    const keyPolicy = stack.resource("aws_kms_key_policy", "refresh/failures-key-policy");
+    expect(keyPolicy.key_id).toBe(`\${${key}.id}`);
+    const document = keyPolicy.policy as string;
+    expect(document).toMatch(/"Principal" = \{"AWS" = "arn:aws:iam::\$\{aws_sns_topic\.[^.]+\.owner\}:root"\}, "Action" = \["kms:\*"\]/);
+    expect(document).toContain('"Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"]');
+    const topicPolicy = stack.resource("aws_sns_topic_policy", "refresh/failures-policy");
+    expect(topicPolicy.arn).toBe(`\${${topic}.arn}`);
+    for (const text of [document, topicPolicy.policy as string]) {
+      expect(text).toContain(`"aws:SourceAccount" = ${topic}.owner`);
+      expect(text).toContain(`"aws:SourceArn" = [${alarms.join(", ")}]`);
+    }
+    expect(topicPolicy.policy).toContain('"Action" = ["sns:Publish"]');
   });
 
   test("the pipeline runs once right after deployment", () => {
