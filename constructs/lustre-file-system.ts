@@ -110,7 +110,12 @@ export class LustreFileSystem extends Construct {
     }
     this.associations = associations;
     this.repositoryPaths = repositoryPaths;
-    this.mount = { dnsName: this.fileSystem.dnsName, mountName: this.fileSystem.mountName, mountPoint: props.mountPoint ?? "/fsx" };
+    this.mount = {
+      dnsName: this.fileSystem.dnsName,
+      mountName: this.fileSystem.mountName,
+      mountPoint: props.mountPoint ?? "/fsx",
+      datasetPaths: props.datasets.map((dataset) => dataset.path),
+    };
   }
 
   /**

@@ -65,6 +65,34 @@ describe("data next to the workers", () => {
     expect(task.volume).toEqual([{ name: "lustre", host_path: "/fsx" }]);
     expect(JSON.parse(task.container_definitions)[0].mountPoints).toEqual([{ sourceVolume: "lustre", containerPath: "/fsx", readOnly: true }]);
   });
+
+  test("a worker task is unhealthy (and replaced) when any dataset path is missing under the mount", () => {
+    const task = app.stack("pool-us-east-1").resource("aws_ecs_task_definition", "workers/task");
+    expect(JSON.parse(task.container_definitions)[0].healthCheck).toEqual({
+      command: ["CMD-SHELL", "test -d /fsx/era5 && test -d /fsx/era5-zarr && test -d /fsx/extra || exit 1"],
+      interval: 30,
+      timeout: 10,
+      retries: 3,
+      startPeriod: 60,
+    });
+  });
+
+  test("hosts join the cluster only after the mount and every dataset path are there, and boot only once the associations exist", () => {
+    const stack = app.stack("pool-us-east-1");
+    const worker = stack.resource("aws_launch_template", "workers/launch-template").user_data as string;
+    expect(worker).toContain("ExecStartPre=/usr/local/sbin/proximate-data-ready");
+    expect(worker.indexOf("ExecStartPre=")).toBeLessThan(worker.indexOf("ECS_CLUSTER="));
+    for (const path of ["/fsx/era5", "/fsx/era5-zarr", "/fsx/extra"]) {
+      expect(worker).toContain(`test -d ${path} ||`);
+    }
+    expect(worker).toContain("systemctl --no-block poweroff");
+    const dataHost = stack.resource("aws_launch_template", "data-host/launch-template").user_data as string;
+    expect(dataHost).toContain("test -d /fsx/extra ||");
+    expect(dataHost).not.toContain("poweroff");
+    const associations = ["era5", "era5-zarr", "era5-extra"].map((name) => stack.address("aws_fsx_data_repository_association", `lustre/dataset-${name}`));
+    expect(stack.resource("aws_autoscaling_group", "workers/asg").depends_on).toEqual(associations);
+    expect(stack.resource("aws_instance", "data-host/Default").depends_on).toEqual(associations);
+  });
 });
 
 describe("nightly refresh and catalog", () => {

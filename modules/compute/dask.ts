@@ -62,6 +62,35 @@ export function sizeWorkers(input: WorkerSizingInput): WorkerSizing {
   return { instanceType: input.instanceType, tasksPerInstance, taskCpu, taskMemoryMiB, processesPerTask, threadsPerProcess, memoryLimitBytes };
 }
 
+/** An ECS container health check (task definition `healthCheck`). */
+export interface ContainerHealthCheck {
+  readonly command: readonly string[];
+  readonly interval: number;
+  readonly timeout: number;
+  readonly retries: number;
+  readonly startPeriod: number;
+}
+
+/**
+ * The worker container's health check: unhealthy when any dataset path is missing under the
+ * Lustre mount (the host lost its mount, or the bind mount shows an empty directory), so that a
+ * worker never serves without its data: ECS stops an unhealthy task of a service and starts a
+ * replacement. Ranges: interval 5-300 s, timeout 2-60 s, retries 1-10, start period 0-300 s.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+ */
+export function datasetHealthCheck(paths: readonly string[]): ContainerHealthCheck | undefined {
+  if (paths.length === 0) {
+    return undefined;
+  }
+  return {
+    command: ["CMD-SHELL", `${paths.map((path) => `test -d ${path}`).join(" && ")} || exit 1`],
+    interval: 30,
+    timeout: 10,
+    retries: 3,
+    startPeriod: 60,
+  };
+}
+
 /**
  * Dask settings of the scheduler container. A worker that stops answering (its Region's link
  * is cut) is removed after a minute instead of Dask's default five, so clients learn quickly
