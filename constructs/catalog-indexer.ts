@@ -76,12 +76,12 @@ export class CatalogIndexer extends Construct {
       toPort: 443,
       cidrIpv4: "0.0.0.0/0",
     });
-    new IamRolePolicyAttachment(this, "vpc-access", {
+    const vpcAccess = new IamRolePolicyAttachment(this, "vpc-access", {
       role: props.role.name,
       // Network interfaces for a function in a VPC (AWS-managed, not a *FullAccess policy).
       policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
     });
-    new IamRolePolicy(this, "policy", {
+    const rolePolicy = new IamRolePolicy(this, "policy", {
       role: props.role.id,
       name: "index-datasets",
       policy: Fn.jsonencode(
@@ -114,7 +114,12 @@ export class CatalogIndexer extends Construct {
         variables: { OPENSEARCH_ENDPOINT: props.openSearchEndpoint, OPENSEARCH_REGION: props.openSearchRegion },
       },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup],
+      // CreateFunction with a VPC config checks that the role may create network interfaces
+      // (AWSLambdaVPCAccessExecutionRole); IAM is eventually consistent, so the function is
+      // created only after the role's attachment and policy exist.
+      // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+      dependsOn: [this.logGroup, vpcAccess, rolePolicy],
     });
   }
 }

@@ -101,13 +101,17 @@ export class CatalogRefresh extends Construct {
         refreshDefinition({ fileSystemId: props.fileSystemId, repositoryPaths: props.repositoryPaths, indexerArn: props.indexer.arn, indexerEvent: props.indexerEvent }),
       ),
       loggingConfiguration: { logDestination: `${logs.arn}:*`, includeExecutionData: false, level: "ERROR" },
+      // CreateStateMachine with logging checks that the role may deliver logs ("The state machine
+      // IAM Role is not authorized to access the Log Destination"): create it after the policy.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+      dependsOn: [machinePolicy],
     });
 
     const schedulerRole = new IamRole(this, "schedule-role", {
       name: `${props.namePrefix}-catalog-schedule`,
       assumeRolePolicy: Fn.jsonencode(serviceTrust("scheduler.amazonaws.com")),
     });
-    new IamRolePolicy(this, "schedule-policy", {
+    const schedulePolicy = new IamRolePolicy(this, "schedule-policy", {
       role: schedulerRole.id,
       name: "start-refresh",
       policy: Fn.jsonencode(policy({ Effect: "Allow", Action: ["states:StartExecution"], Resource: this.stateMachine.arn })),
@@ -119,6 +123,7 @@ export class CatalogRefresh extends Construct {
       scheduleExpressionTimezone: SCHEDULE_TIMEZONE,
       flexibleTimeWindow: { mode: "OFF" },
       target: { arn: this.stateMachine.arn, roleArn: schedulerRole.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },
+      dependsOn: [schedulePolicy],
     });
 
     // CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key alias/aws/sns
@@ -205,12 +210,16 @@ export class CatalogRefresh extends Construct {
       name: "start-first-refresh",
       policy: Fn.jsonencode(policy({ Effect: "Allow", Action: ["states:StartExecution"], Resource: this.stateMachine.arn })),
     });
-    // Runs once when the pipeline is created (and again if it is replaced).
+    // Runs once when the pipeline is created (and again if it is replaced), after every policy the
+    // run needs: the indexer's right to start the pipeline, and the pipeline's own role policy (the
+    // indexer function already waits for its policies). IAM is eventually consistent even after
+    // these exist, so the start-pipeline action also retries AccessDenied for a bounded time.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
     new LambdaInvocation(this, "first-run", {
       functionName: props.indexer.functionName,
       input: Fn.jsonencode({ action: "start-pipeline", stateMachineArn: this.stateMachine.arn }),
       triggers: { stateMachine: this.stateMachine.arn },
-      dependsOn: [startPolicy],
+      dependsOn: [startPolicy, machinePolicy],
     });
   }
 }

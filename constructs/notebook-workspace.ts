@@ -98,7 +98,7 @@ export class NotebookWorkspace extends Construct {
       cidrIpv4: "0.0.0.0/0",
     });
 
-    new IamRolePolicy(this, "policy", {
+    const rolePolicy = new IamRolePolicy(this, "policy", {
       role: props.role.id,
       name: "notebook",
       policy: Fn.jsonencode(
@@ -140,6 +140,10 @@ export class NotebookWorkspace extends Construct {
       volumeSize: props.volumeSizeGiB ?? 20,
       lifecycleConfigName: this.lifecycle.name,
       platformIdentifier: "notebook-al2-v3",
+      // The on-create/on-start scripts read the bundle with the role's policy: create the instance
+      // after it (IAM is eventually consistent).
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+      dependsOn: [rolePolicy],
     });
   }
 }

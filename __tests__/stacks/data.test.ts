@@ -173,6 +173,28 @@ describe("nightly refresh and catalog", () => {
     expect(invocation.triggers.stateMachine).toBe(`\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}`);
   });
 
+  test("what AWS checks against a role's permissions at create time is created after that role's policies", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const machinePolicy = stack.address("aws_iam_role_policy", "refresh/machine-policy");
+    // Lambda in a VPC: CreateFunction checks the role may create network interfaces.
+    expect(stack.resource("aws_lambda_function", "indexer/Default").depends_on).toEqual(
+      expect.arrayContaining([stack.address("aws_iam_role_policy_attachment", "indexer/vpc-access"), stack.address("aws_iam_role_policy", "indexer/policy")]),
+    );
+    // Step Functions with logging: CreateStateMachine checks the role may deliver logs.
+    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").depends_on).toEqual([machinePolicy]);
+    // The deploy-time first run calls StartExecution with the indexer's role, then runs the machine.
+    expect(stack.resource("aws_lambda_invocation", "refresh/first-run").depends_on).toEqual([
+      stack.address("aws_iam_role_policy", "refresh/indexer-starts-pipeline"),
+      machinePolicy,
+    ]);
+    expect(stack.resource("aws_scheduler_schedule", "refresh/nightly").depends_on).toEqual([stack.address("aws_iam_role_policy", "refresh/schedule-policy")]);
+    // Already so, kept so: OpenSearch log publishing checks the log resource policy; the ALB checks its log bucket policy.
+    const catalog = app.stack("catalog-eu-west-2");
+    expect(catalog.resource("aws_opensearch_domain", "catalog/Default").depends_on).toContain(catalog.address("aws_cloudwatch_log_resource_policy", "catalog/log-policy"));
+    const scheduler = app.stack("scheduler-eu-west-2");
+    expect(scheduler.resource("aws_lb", "dashboard/Default").depends_on).toContain(scheduler.address("aws_s3_bucket_policy", "dashboard/access-logs/policy"));
+  });
+
   test("the indexer runs in the worker VPC with the catalog's endpoint and the identity stack's role", () => {
     const stack = app.stack("indexer-us-east-1");
     const fn = stack.resource("aws_lambda_function", "indexer/Default");

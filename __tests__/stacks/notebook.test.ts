@@ -26,6 +26,8 @@ describe("notebook stack", () => {
     expect(instance.subnet_id).toMatch(/cross-stack-reference-input-network-eu-west-2\.outputs\..*private-eu-west-2a/);
     expect(instance.role_arn).toMatch(/cross-stack-reference-input-identity-eu-west-2\.outputs\..*notebook.*arn/);
     expect(stack.resource("aws_kms_key", "notebook/key").enable_key_rotation).toBe(true);
+    // The lifecycle scripts run at creation with the role's policy: the instance waits for it.
+    expect(instance.depends_on).toEqual([stack.address("aws_iam_role_policy", "notebook/policy")]);
   });
 
   test("the lifecycle installs exactly the cluster image's Dask and distributed", () => {
