@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { INDEXER_LAMBDA_RUNTIME } from "../modules/aws/runtimes";
 import { DatasetConfig } from "../modules/config/schema";
 import { datasetReadStatements, policy } from "../modules/iam";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
@@ -101,7 +102,9 @@ export class CatalogIndexer extends Construct {
     this.function = new LambdaFunction(this, "Default", {
       functionName,
       description: `Rebuilds catalog-${props.region} from the Region's datasets`,
-      runtime: "nodejs20.x",
+      // nodejs20.x was deprecated on 2026-04-30; see INDEXER_LAMBDA_RUNTIME for the choice.
+      // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+      runtime: INDEXER_LAMBDA_RUNTIME.identifier,
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),

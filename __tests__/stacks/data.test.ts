@@ -198,7 +198,8 @@ describe("nightly refresh and catalog", () => {
   test("the indexer runs in the worker VPC with the catalog's endpoint and the identity stack's role", () => {
     const stack = app.stack("indexer-us-east-1");
     const fn = stack.resource("aws_lambda_function", "indexer/Default");
-    expect(fn).toMatchObject({ runtime: "nodejs20.x", handler: "index.handler", timeout: 900 });
+    // nodejs20.x was deprecated on 2026-04-30; nodejs22.x is supported until 2027-04-30.
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", timeout: 900 });
     expect(fn.role).toMatch(/cross-stack-reference-input-identity-eu-west-2\.outputs\..*indexer-us-east-1.*arn/);
     expect(fn.environment.variables.OPENSEARCH_ENDPOINT).toMatch(/^https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-catalog-eu-west-2/);
     expect(fn.vpc_config.subnet_ids[0]).toMatch(/cross-stack-reference-input-network-us-east-1/);
