@@ -195,7 +195,12 @@ export class DaskWorkerPool extends Construct {
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
       networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [this.instanceSecurityGroup.id] }],
       monitoring: { enabled: true },
-      userData: Fn.base64encode(ecsInstanceUserData(this.cluster.name, props.lustre)),
+      userData: Fn.base64encode(
+        ecsInstanceUserData(this.cluster.name, props.lustre, {
+          agentReservedMemoryMiB: sizing.agentReservedMemoryMiB,
+          tasksMemoryMiB: sizing.taskMemoryMiB * sizing.tasksPerInstance,
+        }),
+      ),
       tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.namePrefix}-dask-worker-host` } }],
     });
     this.autoScalingGroup = new AutoscalingGroup(this, "asg", {

@@ -1,5 +1,5 @@
 import { poolName } from "../naming";
-import { INSTANCE_RESERVED_MEMORY_MIB, instanceType } from "./instance-types";
+import { ECS_RESERVED_MEMORY_MIB, instanceType, maxAwsvpcTasks, registeredMemoryMiB } from "./instance-types";
 
 /** Dask's well-known ports. */
 export const SCHEDULER_PORT = 8786;
@@ -29,6 +29,10 @@ export interface WorkerSizing {
   readonly threadsPerProcess: number;
   /** `--memory-limit` per process, bytes. */
   readonly memoryLimitBytes: number;
+  /** `ECS_RESERVED_MEMORY` of the hosts, MiB (memory the ECS agent does not register). */
+  readonly agentReservedMemoryMiB: number;
+  /** Memory the ECS agent is expected to register per host, MiB: what the tasks are sized from. */
+  readonly registeredMemoryMiB: number;
 }
 
 /** Inputs of {@link sizeWorkers}; unset fields take the documented defaults. */
@@ -43,23 +47,37 @@ export interface WorkerSizingInput {
 }
 
 /**
- * Splits an instance into worker tasks: CPU evenly, memory evenly after the instance's
- * reserve, each process's memory limit a 90 % share of the task's (Dask spills and pauses
- * below its limit; the container's hard limit must not be hit first).
+ * Splits an instance into worker tasks: CPU evenly, memory evenly out of what the ECS agent will
+ * register on the host (not the advertised memory: a task asking more than the host registers is
+ * never placed), each process's memory limit a 90 % share of the task's (Dask spills and pauses
+ * below its limit; the container's hard limit must not be hit first). At most one task per vCPU
+ * and one per network interface besides the host's own (`awsvpc`).
  */
 export function sizeWorkers(input: WorkerSizingInput): WorkerSizing {
   const type = instanceType(input.instanceType);
   const tasksPerInstance = input.tasksPerInstance ?? 1;
   const processesPerTask = input.processesPerTask ?? 1;
-  if (tasksPerInstance < 1 || tasksPerInstance > type.vcpus) {
-    throw new Error(`tasksPerInstance: got ${tasksPerInstance}; allowed: 1 to ${type.vcpus} on ${input.instanceType}`);
+  const maxTasks = Math.min(type.vcpus, maxAwsvpcTasks(type));
+  if (tasksPerInstance < 1 || tasksPerInstance > maxTasks) {
+    throw new Error(`tasksPerInstance: got ${tasksPerInstance}; allowed: 1 to ${maxTasks} on ${input.instanceType} (${type.vcpus} vCPUs, ${type.maxNetworkInterfaces} network interfaces)`);
   }
   const taskCpu = Math.floor((type.vcpus * 1024) / tasksPerInstance);
   const taskVcpus = taskCpu / 1024;
-  const taskMemoryMiB = Math.floor((type.memoryMiB - INSTANCE_RESERVED_MEMORY_MIB) / tasksPerInstance);
+  const registered = registeredMemoryMiB(type);
+  const taskMemoryMiB = Math.floor(registered / tasksPerInstance);
   const threadsPerProcess = input.threadsPerProcess ?? Math.max(1, Math.floor(taskVcpus / processesPerTask));
   const memoryLimitBytes = Math.floor(((taskMemoryMiB * 0.9) / processesPerTask) * 1024 * 1024);
-  return { instanceType: input.instanceType, tasksPerInstance, taskCpu, taskMemoryMiB, processesPerTask, threadsPerProcess, memoryLimitBytes };
+  return {
+    instanceType: input.instanceType,
+    tasksPerInstance,
+    taskCpu,
+    taskMemoryMiB,
+    processesPerTask,
+    threadsPerProcess,
+    memoryLimitBytes,
+    agentReservedMemoryMiB: ECS_RESERVED_MEMORY_MIB,
+    registeredMemoryMiB: registered,
+  };
 }
 
 /** An ECS container health check (task definition `healthCheck`). */

@@ -94,6 +94,29 @@ function headLines(onFailure: readonly string[]): string[] {
   ];
 }
 
+/** What a worker host's memory is planned for (see `sizeWorkers`). */
+export interface HostMemory {
+  /** `ECS_RESERVED_MEMORY`, MiB: kept out of what the agent registers, for the agent and the OS. */
+  readonly agentReservedMemoryMiB: number;
+  /** Memory all the host's tasks ask for together, MiB. */
+  readonly tasksMemoryMiB: number;
+}
+
+/**
+ * The agent registers `MemTotal - ECS_RESERVED_MEMORY`; when that is less than the tasks ask for,
+ * they are never placed on this host. The sizing leaves a margin for that; if a new AMI or
+ * instance generation eats it, the console says so instead of tasks pending silently.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html
+ */
+function memoryCheckLines(memory: HostMemory): string[] {
+  return [
+    "registered=$(( $(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo) - " + `${memory.agentReservedMemoryMiB} ))`,
+    `if [ $registered -lt ${memory.tasksMemoryMiB} ]; then`,
+    `  echo proximate: warning: the ECS agent will register $registered MiB but the tasks of this host need ${memory.tasksMemoryMiB} MiB: they will not be placed | tee /dev/console`,
+    "fi",
+  ];
+}
+
 /**
  * User data of an ECS container instance. The host joins its cluster only once its data is there:
  *
@@ -112,7 +135,7 @@ function headLines(onFailure: readonly string[]): string[] {
  *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-checks-overview.html
  *   https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html
  */
-export function ecsInstanceUserData(clusterName: string, lustre?: LustreMount, agentConfig: Readonly<Record<string, string>> = {}): string {
+export function ecsInstanceUserData(clusterName: string, lustre?: LustreMount, memory?: HostMemory): string {
   return [
     ...headLines(["systemctl --no-block poweroff"]),
     "# The ECS agent starts only when the data check passes (this boot and every reboot).",
@@ -127,8 +150,9 @@ export function ecsInstanceUserData(clusterName: string, lustre?: LustreMount, a
     `ECS_CLUSTER=${clusterName}`,
     "ECS_AWSVPC_BLOCK_IMDS=true",
     "ECS_ENABLE_CONTAINER_METADATA=true",
-    ...Object.entries(agentConfig).map(([key, value]) => `${key}=${value}`),
+    ...(memory ? [`ECS_RESERVED_MEMORY=${memory.agentReservedMemoryMiB}`] : []),
     "CONFIG",
+    ...(memory ? memoryCheckLines(memory) : []),
     ...(lustre ? lustreLines(lustre) : []),
     "echo proximate: data ready, joining ECS cluster | tee /dev/console",
     "",
