@@ -60,7 +60,12 @@ export class CatalogRefresh extends Construct {
       assumeRolePolicy: Fn.jsonencode(serviceTrust("states.amazonaws.com")),
     });
     const logs = new CloudwatchLogGroup(this, "logs", {
-      name: `/proximate/${props.namePrefix}/catalog-refresh`,
+      // Step Functions adds each logging log group to the account's CloudWatch Logs resource
+      // policy, which is limited to 5120 characters per Region; names under /aws/vendedlogs/ are
+      // covered by one wildcard and do not grow it (every topology and state machine of the
+      // account shares that policy).
+      // https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+      name: `/aws/vendedlogs/states/${props.namePrefix}-catalog-refresh`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
     const machinePolicy = new IamRolePolicy(this, "machine-policy", {

@@ -108,6 +108,13 @@ describe("nightly refresh and catalog", () => {
     expect(schedule.target.arn).toBe(`\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}`);
   });
 
+  test("the state machine logs to a /aws/vendedlogs/ group, so it does not grow the account's 5120-character log resource policy", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const group = stack.address("aws_cloudwatch_log_group", "refresh/logs");
+    expect(stack.resource("aws_cloudwatch_log_group", "refresh/logs").name).toBe("/aws/vendedlogs/states/proximate-us-east-1-catalog-refresh");
+    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").logging_configuration.log_destination).toBe(`\${${group}.arn}:*`);
+  });
+
   test("the state machine imports metadata for the Region's dataset paths, polls, then runs the indexer", () => {
     const stack = app.stack("indexer-us-west-2");
     const definition = stack.resource("aws_sfn_state_machine", "refresh/Default").definition as string;
