@@ -23,6 +23,8 @@ export interface CatalogRefreshProps {
   readonly region: string;
   readonly fileSystemId: string;
   readonly fileSystemArn: string;
+  /** The account that owns the file system (its data repository tasks are `arn:aws:fsx:<region>:<account>:task/<id>`). */
+  readonly fileSystemOwnerId: string;
   /** Data repository paths (`s3://...`) of the file system's associations: what the import task imports. */
   readonly repositoryPaths: readonly string[];
   readonly indexer: LambdaFunction;
@@ -79,7 +81,7 @@ export class CatalogRefresh extends Construct {
             Action: ["fsx:CreateDataRepositoryTask"],
             // The action requires both resource types, the file system and the task it creates:
             // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html
-            Resource: [props.fileSystemArn, Fn.replace(props.fileSystemArn, "/:file-system/.*$/", ":task/*")],
+            Resource: [props.fileSystemArn, `arn:aws:fsx:${props.region}:${props.fileSystemOwnerId}:task/*`],
           },
           // DescribeDataRepositoryTasks has no resource-level permissions: AWS accepts only "*".
           { Sid: "PollImport", Effect: "Allow", Action: ["fsx:DescribeDataRepositoryTasks"], Resource: "*" },

@@ -57,6 +57,7 @@ export class IndexerStack extends RegionStack {
       region: plan.region,
       fileSystemId: fileSystem.id,
       fileSystemArn: fileSystem.arn,
+      fileSystemOwnerId: fileSystem.ownerId,
       repositoryPaths: props.pool.lustre.repositoryPaths,
       indexer: this.indexer.function,
       indexerRole: role,

@@ -136,7 +136,7 @@ describe("nightly refresh and catalog", () => {
     const policy = stack.resource("aws_iam_role_policy", "refresh/machine-policy").policy as string;
     const statement = /"Sid" = "StartImport"[^}]*"Resource" = \[([^\]]*)\]/.exec(policy);
     expect(statement?.[1]).toMatch(/cross-stack-output-aws_fsx_lustre_file_systemlustrearn/);
-    expect(statement?.[1]).toContain(':task/*');
+    expect(statement?.[1]).toMatch(/"arn:aws:fsx:us-east-1:\$\{data\.terraform_remote_state\.cross-stack-reference-input-pool-us-east-1\.outputs\.cross-stack-output-aws_fsx_lustre_file_systemlustreowner_id\}:task\/\*"/);
   });
 
   test("failed or timed-out runs alarm to an encrypted SNS topic", () => {
