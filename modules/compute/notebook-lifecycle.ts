@@ -7,8 +7,8 @@ export interface NotebookLifecycleInput {
   readonly bundleUri: string;
   /** `tcp://scheduler.<namespace>:8786` */
   readonly schedulerAddress: string;
-  /** `https://<catalog domain endpoint>` */
-  readonly catalogUrl: string;
+  /** Name of the catalog's OpenSearch domain; the helper looks up its VPC endpoint at run time. */
+  readonly catalogDomain: string;
   readonly catalogRegion: string;
 }
 
@@ -26,7 +26,7 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
   const requirements = clientRequirements(input.image).join(" ");
   const env = {
     PROXIMATE_SCHEDULER: input.schedulerAddress,
-    PROXIMATE_CATALOG: input.catalogUrl,
+    PROXIMATE_CATALOG_DOMAIN: input.catalogDomain,
     PROXIMATE_CATALOG_REGION: input.catalogRegion,
   };
   const envPython = Object.entries(env)
@@ -40,7 +40,7 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
     "#!/bin/bash",
     "set -euo pipefail",
     "source /home/ec2-user/anaconda3/bin/activate python3",
-    `pip install --quiet --no-cache-dir ${requirements} botocore matplotlib`,
+    `pip install --quiet --no-cache-dir ${requirements} boto3 botocore matplotlib`,
     "rm -rf /tmp/proximate-bundle && mkdir -p /tmp/proximate-bundle",
     `aws s3 cp '${input.bundleUri}' /tmp/proximate-bundle/bundle.zip`,
     "cd /tmp/proximate-bundle && python -m zipfile -e bundle.zip src",
