@@ -19,8 +19,16 @@ export interface PriceSource {
   readonly repository?: string;
   readonly path?: string;
   readonly commit?: string;
+  /** Date of the data itself (YYYY-MM-DD): AWS's publication date, or when the data was generated. */
+  readonly published?: string;
   /** Date the source was read (YYYY-MM-DD). */
   readonly read: string;
+  /**
+   * `aws`: an AWS pricing page; `price-list`: AWS's own machine-readable price data (the Price
+   * List API, or the metered unit maps behind AWS's pricing pages), read from AWS or from a
+   * public copy; `secondary`: a third party quoting a price; `unverified`: not read from any
+   * source. `aws` and `price-list` are AWS's own data.
+   */
   readonly kind: "aws" | "price-list" | "secondary" | "unverified";
 }
 
@@ -119,5 +127,15 @@ export class PriceBook {
   /** True when the price's source was not read while the table was compiled. */
   unverified(price: UnitPrice): boolean {
     return this.table.sources[price.source]?.kind === "unverified";
+  }
+
+  /** True when the price is a third party's quote, not AWS's own data. */
+  thirdParty(price: UnitPrice): boolean {
+    return this.table.sources[price.source]?.kind === "secondary";
+  }
+
+  /** The mark an estimate puts after a price: `?` unverified, `~` third-party, nothing for AWS's own data. */
+  mark(price: UnitPrice): string {
+    return this.unverified(price) ? "?" : this.thirdParty(price) ? "~" : "";
   }
 }
