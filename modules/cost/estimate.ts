@@ -29,6 +29,8 @@ export interface CostLine {
   readonly monthlyUsd: number;
   /** True when a price of this line is marked unverified in the table. */
   readonly unverified: boolean;
+  /** True when a price of this line is a third party's quote, not AWS's own data. */
+  readonly thirdParty: boolean;
 }
 
 /** What one more running worker host costs per hour in a Region. */
@@ -38,6 +40,7 @@ export interface HostHourRate {
   readonly volumeGiB: number;
   readonly hourlyUsd: number;
   readonly unverified: boolean;
+  readonly thirdParty: boolean;
 }
 
 /** A data transfer unit price (volumes are not estimated). */
@@ -46,6 +49,7 @@ export interface TransferRate {
   readonly what: string;
   readonly usdPerGb: number;
   readonly unverified: boolean;
+  readonly thirdParty: boolean;
 }
 
 /** Resources that cost only with use, or nothing: counted, not priced. */
@@ -108,8 +112,15 @@ export function estimateCost(stacks: readonly StackJson[], book: PriceBook = new
   const line = (region: string, component: string, parts: readonly [number, string, UnitPrice][]) => {
     // parts: quantity, unit label, unit price (per unit label)
     const monthlyUsd = parts.reduce((sum, [quantity, , price]) => sum + quantity * price.usd, 0);
-    const basis = parts.map(([quantity, label, price]) => `${quantity} ${label} x ${money(price.usd)}${book.unverified(price) ? "?" : ""}`).join(" + ");
-    lines.push({ region, component, basis, monthlyUsd, unverified: parts.some(([, , price]) => book.unverified(price)) });
+    const basis = parts.map(([quantity, label, price]) => `${quantity} ${label} x ${money(price.usd)}${book.mark(price)}`).join(" + ");
+    lines.push({
+      region,
+      component,
+      basis,
+      monthlyUsd,
+      unverified: parts.some(([, , price]) => book.unverified(price)),
+      thirdParty: parts.some(([, , price]) => book.thirdParty(price)),
+    });
   };
   const freeAs = (type: string, note: string) => {
     const entry = free.get(type) ?? { count: 0, note };
@@ -278,6 +289,7 @@ export function estimateCost(stacks: readonly StackJson[], book: PriceBook = new
       volumeGiB: volume,
       hourlyUsd: instance.usd + (volume * ebs.usd) / hours,
       unverified: book.unverified(instance) || book.unverified(ebs),
+      thirdParty: book.thirdParty(instance) || book.thirdParty(ebs),
     });
     if (minHosts > 0) {
       line(region, `Worker hosts kept running: ${minHosts} x ${type} + ${volume} GiB gp3`, [
@@ -294,7 +306,7 @@ export function estimateCost(stacks: readonly StackJson[], book: PriceBook = new
   for (const region of sorted) {
     const rate = (what: string, key: FlatPrice) => {
       const price = unit(region, key);
-      transfer.push({ region, what, usdPerGb: price.usd, unverified: book.unverified(price) });
+      transfer.push({ region, what, usdPerGb: price.usd, unverified: book.unverified(price), thirdParty: book.thirdParty(price) });
     };
     rate("out to another Region (billed here, as the source)", "interRegionOutGb");
     rate("Transit Gateway data processing (per GB sent from the VPC)", "transitGatewayGb");

@@ -19,6 +19,7 @@ interface Group {
   readonly basis: string;
   readonly monthlyUsd: number;
   readonly unverified: boolean;
+  readonly thirdParty: boolean;
 }
 
 /** Lines of a Region merged by component (e.g. 23 interface endpoints of one service each). */
@@ -34,9 +35,24 @@ function groups(lines: readonly CostLine[], region: string): Group[] {
       count: (found?.count ?? 0) + 1,
       monthlyUsd: (found?.monthlyUsd ?? 0) + line.monthlyUsd,
       unverified: line.unverified,
+      thirdParty: line.thirdParty,
     });
   }
   return [...byKey.values()].sort((a, b) => b.monthlyUsd - a.monthlyUsd || a.component.localeCompare(b.component));
+}
+
+/** `?` for an unverified price, `~` for a third party's quote. */
+function markOf(rate: { readonly unverified: boolean; readonly thirdParty: boolean }): string {
+  return rate.unverified ? "?" : rate.thirdParty ? "~" : "";
+}
+
+/** What the marks mean, with how many idle lines carry each. */
+function markNotes(estimate: Estimate): string[] {
+  const of = (flag: (l: CostLine) => boolean) => `${estimate.lines.filter(flag).length} of ${estimate.lines.length} idle lines`;
+  return [
+    `? marks a unit price not read from any source when the table was compiled (${of((l) => l.unverified)}); confirm those first.`,
+    `~ marks a unit price quoted by a third party, not read from AWS's own price data (${of((l) => l.thirdParty && !l.unverified)}). Every other price is AWS's own data.`,
+  ];
 }
 
 function usd(value: number): string {
@@ -60,8 +76,11 @@ function sourceLines(estimate: Estimate, table: PriceTable): string[] {
   const ids = [...new Set([...estimate.sources, ...Object.keys(table.sources).filter((id) => table.sources[id].kind === "aws")])].sort();
   return ids.map((id) => {
     const source = table.sources[id];
-    const where = source.url ?? (source.repository ? `${source.repository}/${source.path}@${source.commit?.slice(0, 12)}` : "");
-    return `${id}: ${source.title}${where ? ` <${where}>` : ""} (read ${source.read})`;
+    const copy = source.repository ? `${source.repository}/${source.path}@${source.commit?.slice(0, 12)}` : undefined;
+    const where = [source.url, copy].filter(Boolean).join(", copy read: ");
+    const whose = { aws: "AWS page", "price-list": "AWS's own data", secondary: "third party", unverified: "not read from a source" }[source.kind];
+    const dated = source.published ? `data of ${source.published}, ` : "";
+    return `${id} [${whose}]: ${source.title}${where ? ` <${where}>` : ""} (${dated}read ${source.read})`;
   });
 }
 
@@ -81,12 +100,12 @@ export function renderText(estimate: Estimate, topology: string, table: PriceTab
   out.push("", "Per worker-host hour, on top of the idle total while a host runs:");
   for (const h of estimate.hostHours) {
     out.push(
-      `  ${h.region.padEnd(16)} ${h.instanceType} + ${h.volumeGiB} GiB gp3: ${rate(h.hourlyUsd)}${h.unverified ? "?" : ""} per host-hour (${usd(h.hourlyUsd * estimate.hoursPerMonth)} per host-month)`,
+      `  ${h.region.padEnd(16)} ${h.instanceType} + ${h.volumeGiB} GiB gp3: ${rate(h.hourlyUsd)}${markOf(h)} per host-hour (${usd(h.hourlyUsd * estimate.hoursPerMonth)} per host-month)`,
     );
   }
   out.push("", "Data transfer unit prices, per GB (volumes are not estimated):");
   for (const t of estimate.transfer) {
-    out.push(`  ${t.region.padEnd(16)} ${t.what}: ${rate(t.usdPerGb)}${t.unverified ? "?" : ""}`);
+    out.push(`  ${t.region.padEnd(16)} ${t.what}: ${rate(t.usdPerGb)}${markOf(t)}`);
   }
   out.push("", "Usage-priced, not in the totals:");
   for (const u of estimate.usage) {
@@ -94,10 +113,9 @@ export function renderText(estimate: Estimate, topology: string, table: PriceTab
   }
   const freeCount = estimate.free.reduce((sum, f) => sum + f.count, 0);
   out.push("", `No charge: ${freeCount} resources of ${estimate.free.length} kinds (${estimate.free.map((f) => f.type.replace(/^aws_/, "")).join(", ")}).`);
-  const unverified = estimate.lines.filter((l) => l.unverified).length;
   out.push(
     "",
-    `? marks a unit price not read from a source when the table was compiled (${unverified} of ${estimate.lines.length} idle lines use one); confirm those first.`,
+    ...markNotes(estimate),
     "Price sources:",
     ...sourceLines(estimate, table).map((line) => `  ${line}`),
   );
@@ -117,14 +135,14 @@ export function renderMarkdown(estimate: Estimate, table: PriceTable = PRICES): 
   out.push(`| **all** | **idle total** | | **${usd(estimate.fixedMonthlyUsd)}** |`, "");
   out.push("Per worker-host hour (added while a host runs):", "");
   for (const h of estimate.hostHours) {
-    out.push(`- ${h.region}: ${h.instanceType} + ${h.volumeGiB} GiB gp3, ${rate(h.hourlyUsd)}${h.unverified ? "?" : ""} per host-hour`);
+    out.push(`- ${h.region}: ${h.instanceType} + ${h.volumeGiB} GiB gp3, ${rate(h.hourlyUsd)}${markOf(h)} per host-hour`);
   }
   out.push("", "Data transfer, per GB (volumes not estimated):", "");
   for (const t of estimate.transfer) {
-    out.push(`- ${t.region}: ${t.what}, ${rate(t.usdPerGb)}${t.unverified ? "?" : ""}`);
+    out.push(`- ${t.region}: ${t.what}, ${rate(t.usdPerGb)}${markOf(t)}`);
   }
   out.push("", `Usage-priced, not in the totals: ${estimate.usage.map((u) => `${u.type} x ${u.count}`).join(", ")}.`, "");
-  out.push("`?` marks a unit price not read from a source when the table was compiled. Sources:", "");
+  out.push(...markNotes(estimate).map((note) => note.replace(/^([?~])/, "`$1`")), "", "Sources:", "");
   out.push(...sourceLines(estimate, table).map((line) => `- ${line}`), "");
   return `${out.join("\n")}\n`;
 }

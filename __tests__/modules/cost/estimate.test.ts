@@ -4,6 +4,8 @@ import { estimateCost, MissingPriceError, StackJson, UnclassifiedTypeError } fro
 import { PRICES, PriceBook, PriceTable, RegionPrices } from "../../../modules/cost/prices";
 import { renderMarkdown, renderText } from "../../../modules/cost/render";
 import { costClass, FREE_TYPES, PRICED_TYPES, USAGE_TYPES } from "../../../modules/cost/resource-types";
+import { NOT_IN_AWS_DATA } from "../../../modules/cost/price-data";
+import { INSTANCE_TYPES } from "../../../modules/compute/instance-types";
 import { defaultConfig, synthApp } from "../../helpers/synth";
 
 function stacksOf(config: Parameters<typeof synthApp>[0]): StackJson[] {
@@ -82,11 +84,51 @@ describe("price table", () => {
     }
   });
 
-  test("covers the default pool and data host instance types in every Region", () => {
+  test("covers every worker pool instance type and the data host type in every Region", () => {
     for (const [region] of regions) {
-      expect(() => new PriceBook().keyed(region, "ec2InstanceHour", "m6i.xlarge")).not.toThrow();
-      expect(() => new PriceBook().keyed(region, "ec2InstanceHour", "t3.medium")).not.toThrow();
+      for (const type of [...Object.keys(INSTANCE_TYPES), "t3.medium"]) {
+        expect(() => new PriceBook().keyed(region, "ec2InstanceHour", type)).not.toThrow();
+      }
     }
+  });
+
+  test("says for every source where it is, how old its data is, and whose data it is", () => {
+    for (const [id, source] of Object.entries(PRICES.sources)) {
+      const shape = { id, kind: source.kind, url: source.url, repository: source.repository, commit: source.commit, published: source.published };
+      if (source.kind === "price-list") {
+        // AWS's own data, read from a public copy: repository, path and commit, and the date of the data
+        expect(shape).toEqual({
+          ...shape,
+          repository: expect.stringMatching(/^[\w.-]+\/[\w.-]+$/),
+          commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+          published: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        });
+        expect(source.path).toBeTruthy();
+      } else if (source.kind === "aws") {
+        expect(shape).toEqual({ ...shape, url: expect.stringMatching(/^https:\/\/aws\.amazon\.com\//) });
+      } else {
+        expect(shape).toEqual({ ...shape, kind: expect.stringMatching(/^(secondary|unverified)$/) });
+      }
+    }
+  });
+
+  test("keeps no source that no price uses, but for the AWS pages that state billing rules", () => {
+    const used = new Set(
+      regions.flatMap(([, prices]) => Object.values(prices).flatMap((value) => ("usd" in value ? [value.source] : Object.values(value as Record<string, { source: string }>).map((p) => p.source)))),
+    );
+    expect(Object.keys(PRICES.sources).filter((id) => !used.has(id) && PRICES.sources[id].kind !== "aws")).toEqual([]);
+  });
+
+  test("takes every price AWS's own data holds from AWS's own data; only the prices it lacks are third-party or unverified", () => {
+    const notAws = regions.flatMap(([region, prices]) =>
+      Object.entries(prices).flatMap(([key, value]) =>
+        ("usd" in value ? [[key, value]] : Object.entries(value as Record<string, { usd: number; source: string }>).map(([sub, p]) => [`${key}.${sub}`, p]))
+          .filter(([, p]) => !["aws", "price-list"].includes(PRICES.sources[(p as { source: string }).source].kind))
+          .map(([k]) => `${region} ${k}`),
+      ),
+    );
+    const lacking = new Set<string>(NOT_IN_AWS_DATA);
+    expect(notAws.filter((entry) => !lacking.has(entry.split(" ")[1].split(".")[0]))).toEqual([]);
   });
 
   test("fails on a Region it does not cover, naming the covered ones", () => {
@@ -96,7 +138,7 @@ describe("price table", () => {
   });
 
   test("fails on an instance type it does not price, naming the priced ones", () => {
-    expect(() => new PriceBook().keyed("eu-west-2", "ec2InstanceHour", "r7i.8xlarge")).toThrow(/no ec2InstanceHour for "r7i.8xlarge" in eu-west-2; priced there: m6i.2xlarge/);
+    expect(() => new PriceBook().keyed("eu-west-2", "ec2InstanceHour", "m5.large")).toThrow(/no ec2InstanceHour for "m5.large" in eu-west-2; priced there: c6i\.2xlarge, /);
   });
 
   test("classes no type twice", () => {
@@ -211,7 +253,23 @@ describe("arithmetic on a small topology (100 hours a month, round prices)", () 
 
   test("sums the idle total and prices one more host-hour as instance + volume", () => {
     expect(estimate.fixedMonthlyUsd).toBeCloseTo(10 + 1 + 6 + 5 + 480 + 50 + 42 + 7 + 6 + 2 + 1, 9);
-    expect(estimate.hostHours).toEqual([{ region: "us-east-1", instanceType: "c6i.xlarge", volumeGiB: 50, hourlyUsd: 0.2 + (50 * 0.1) / 100, unverified: false }]);
+    expect(estimate.hostHours).toEqual([{ region: "us-east-1", instanceType: "c6i.xlarge", volumeGiB: 50, hourlyUsd: 0.2 + (50 * 0.1) / 100, unverified: false, thirdParty: true }]);
+  });
+
+  test("marks third-party prices with ~ and unverified ones with ?, and says how many lines carry each", () => {
+    const table = roundTable();
+    const marked: PriceTable = {
+      ...table,
+      sources: { ...table.sources, aws: { title: "AWS's own data", read: "2026-01-01", kind: "price-list" }, none: { title: "not read", read: "2026-01-01", kind: "unverified" } },
+      regions: { "us-east-1": { ...table.regions["us-east-1"], kmsKeyMonth: { usd: 1, source: "aws" }, natGatewayHour: { usd: 0.1, source: "none" } } },
+    };
+    const lines = estimateCost([network, pool, client], new PriceBook(marked)).lines;
+    expect(lines.find((l) => l.component === "KMS key")).toMatchObject({ basis: "1 key-mo x $1", unverified: false, thirdParty: false });
+    expect(lines.find((l) => l.component === "NAT gateway")).toMatchObject({ basis: "100 h x $0.1?", unverified: true });
+    expect(lines.find((l) => l.component.startsWith("Dashboard"))).toMatchObject({ basis: "100 h x $0.02~", thirdParty: true });
+    const text = renderText(estimateCost([network, pool, client], new PriceBook(marked)), "test", marked);
+    expect(text).toMatch(/^\? marks a unit price not read from any source .* \(1 of \d+ idle lines\)/m);
+    expect(text).toMatch(/^~ marks a unit price quoted by a third party, not read from AWS's own price data \(\d+ of \d+ idle lines\)/m);
   });
 
   test("lists gateway endpoints and EC2 services as no charge, and usage-priced types apart", () => {
