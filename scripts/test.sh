@@ -6,6 +6,8 @@
 #      topology and of a generated topology with four worker Regions
 #   4. the reachability proof (every Dask flow passes, nothing outside is exposed) of both
 #   5. the Python helper's tests (Debian's pytest on /usr/bin/python3)
+#   6. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
+#      chromium and librsvg2-bin when missing; says loudly when it cannot, and skips)
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +72,18 @@ if [ -x scripts/python/run-tests.sh ]; then
   pf=$(echo "$summary" | grep -oE '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')
   passed=$((passed + ${pp:-0})); failed=$((failed + ${pf:-0}))
   if [ "$py_rc" -ne 0 ]; then status=1; [ "${pf:-0}" -eq 0 ] && failed=$((failed + 1)); fi
+fi
+
+step "diagrams render the same in Chromium and rsvg-convert"
+bash scripts/review/render-check.sh 2>&1 | tee "$work/render.log"
+render_rc=${PIPESTATUS[0]}
+if [ "$render_rc" -eq 77 ]; then
+  echo "(render check skipped: see the reason above)"
+elif read -r rp rf < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/render.log" | tail -n 1 | awk '{print $1, $3}'); then
+  passed=$((passed + rp)); failed=$((failed + rf))
+  [ "$render_rc" -eq 0 ] || status=1
+else
+  failed=$((failed + 1)); status=1
 fi
 
 echo

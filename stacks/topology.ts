@@ -80,8 +80,10 @@ function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
  * - `catalog-<client>`: the catalog's OpenSearch domain (also needs `identity-<client>`, wave 1:
  *   the roles its access policy admits);
  * - `pool-<worker>`: the Region's file system, Dask worker pool and data host.
- * Last, `indexer-<worker>` (fast) joins a worker Region's file system with the catalog domain,
- * and `notebook-<client>` follows the catalog domain it queries.
+ * Last, `indexer-<worker>` (fast) joins a worker Region's file system with the catalog domain.
+ * `notebook-<client>` (slow: SageMaker) needs only the client network and the identity roles:
+ * it finds the catalog domain by name at run time, so no path holds two slow stacks
+ * (modules/review/slow-stacks.ts checks that).
  * With an S3 backend, the `state` bootstrap stack comes first.
  */
 export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
@@ -192,7 +194,7 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
   }
 
   const notebook = track(
-    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleArchive: options.notebookArchive }),
+    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, bundleArchive: options.notebookArchive }),
   );
 
   const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public });

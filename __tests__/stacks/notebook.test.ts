@@ -67,7 +67,9 @@ describe("notebook stack", () => {
     expect(script).toMatch(/aws s3 cp 's3:\/\/\$\{aws_s3_bucket\.[^}]+\.id\}\/bundles\/[0-9A-F]+\.zip'/i);
     expect(script).toContain("cp -f /tmp/proximate-bundle/src/notebooks/*.ipynb /home/ec2-user/SageMaker/proximate/");
     expect(script).toContain("'PROXIMATE_SCHEDULER': 'tcp://scheduler.proximate.internal:8786'");
-    expect(script).toMatch(/'PROXIMATE_CATALOG': 'https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-catalog-eu-west-2/);
+    expect(script).toContain("'PROXIMATE_CATALOG_DOMAIN': 'proximate-catalog'");
+    expect(script).toContain("'PROXIMATE_CATALOG_REGION': 'eu-west-2'");
+    expect(script).not.toContain("'PROXIMATE_CATALOG':");
     expect(script).toContain("nohup sudo -u ec2-user -i /home/ec2-user/proximate-setup.sh");
   });
 
@@ -85,11 +87,17 @@ describe("notebook stack", () => {
     const policy = stack.resource("aws_iam_role_policy", "notebook/policy").policy as string;
     expect(policy).toContain('"s3:GetObject"');
     expect(policy).toContain('"es:ESHttpPost"');
+    // finds the catalog endpoint by name: DescribeDomain on exactly the domain's ARN, whose
+    // partition and account come from the notebook role's ARN (no data source, no catalog stack)
+    const role = "data.terraform_remote_state.cross-stack-reference-input-identity-eu-west-2.outputs.cross-stack-output-aws_iam_rolenotebookarn";
+    const domainArn = `arn:\${element(split(":", ${role}), 1)}:es:eu-west-2:\${element(split(":", ${role}), 4)}:domain/proximate-catalog`;
+    expect(policy).toContain(`{"Sid" = "FindCatalog", "Effect" = "Allow", "Action" = ["es:DescribeDomain"], "Resource" = "${domainArn}"}`);
+    expect(policy).toContain(`"Action" = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], "Resource" = "${domainArn}/*"}`);
     expect(policy).not.toMatch(/"Action" = "\*"|"\*:\*"|"s3:\*"|"es:\*"/);
     expect(stack.resources("aws_iam_role_policy_attachment")).toEqual({});
   });
 
-  test("it follows the catalog stack, not the scheduler stack", () => {
-    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["catalog-eu-west-2", "identity-eu-west-2", "network-eu-west-2", "state"]);
+  test("it waits for neither the catalog stack nor the scheduler stack", () => {
+    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2", "state"]);
   });
 });

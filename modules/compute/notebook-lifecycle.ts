@@ -7,8 +7,8 @@ export interface NotebookLifecycleInput {
   readonly bundleUri: string;
   /** `tcp://scheduler.<namespace>:8786` */
   readonly schedulerAddress: string;
-  /** `https://<catalog domain endpoint>` */
-  readonly catalogUrl: string;
+  /** Name of the catalog's OpenSearch domain; the helper looks up its VPC endpoint at run time. */
+  readonly catalogDomain: string;
   readonly catalogRegion: string;
 }
 
@@ -41,7 +41,7 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
   const requirements = clientRequirements(input.image).join(" ");
   const env = {
     PROXIMATE_SCHEDULER: input.schedulerAddress,
-    PROXIMATE_CATALOG: input.catalogUrl,
+    PROXIMATE_CATALOG_DOMAIN: input.catalogDomain,
     PROXIMATE_CATALOG_REGION: input.catalogRegion,
   };
   const envPython = Object.entries(env)
@@ -57,7 +57,7 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
     `test -d ${NOTEBOOK_CONDA_ROOT}/envs/${NOTEBOOK_CONDA_ENV} || { echo 'proximate: no conda environment ${NOTEBOOK_CONDA_ENV} (kernel conda_${NOTEBOOK_CONDA_ENV}) on this platform' >&2; exit 1; }`,
     `source ${NOTEBOOK_CONDA_ROOT}/bin/activate ${NOTEBOOK_CONDA_ENV}`,
     `python -c 'import sys; sys.exit(0 if sys.version_info >= (${NOTEBOOK_MIN_PYTHON.join(", ")}) else 1)' || { echo 'proximate: the ${NOTEBOOK_CONDA_ENV} environment has Python older than ${NOTEBOOK_MIN_PYTHON.join(".")}' >&2; exit 1; }`,
-    `python -m pip install --quiet --no-cache-dir ${requirements} botocore matplotlib`,
+    `python -m pip install --quiet --no-cache-dir ${requirements} boto3 botocore matplotlib`,
     "rm -rf /tmp/proximate-bundle && mkdir -p /tmp/proximate-bundle",
     `aws s3 cp '${input.bundleUri}' /tmp/proximate-bundle/bundle.zip`,
     "cd /tmp/proximate-bundle && python -m zipfile -e bundle.zip src",
