@@ -81,7 +81,9 @@ export class DashboardLoadBalancer extends Construct {
     });
     new VpcSecurityGroupEgressRule(this, "to-dashboard", {
       securityGroupId: this.securityGroup.id,
-      description: "To the scheduler's dashboard",
+      // No apostrophe: EC2 rule descriptions allow only a-z A-Z 0-9 spaces ._-:/()#,@[]+=;{}!$*
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html).
+      description: "To the dashboard of the scheduler",
       ipProtocol: "tcp",
       fromPort: DASHBOARD_PORT,
       toPort: DASHBOARD_PORT,

@@ -476,6 +476,35 @@ const catalogNodes: ConfigRule = {
   },
 };
 
+/**
+ * Config fields that existed once and were removed, with what replaced them: a config that still
+ * sets one gets this explanation instead of a bare unknown-key error.
+ */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  "catalog.createServiceLinkedRole":
+    "was removed: service-linked roles are account-wide, so no stack creates them; `npm run bootstrap` ensures every one the topology needs (modules/aws/service-linked-roles.ts) before `cdktf deploy`",
+};
+
+const removedFields: ConfigRule = {
+  id: "removed-field",
+  description: "Fields that were removed are reported with what replaced them.",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const [path, replacement] of Object.entries(REMOVED_FIELDS)) {
+      const parts = path.split(".");
+      let node: unknown = input;
+      for (const part of parts.slice(0, -1)) {
+        node = isObject(node) ? node[part] : undefined;
+      }
+      const last = parts[parts.length - 1];
+      if (isObject(node) && last in node) {
+        problems.push({ path, value: node[last], message: replacement, allowed: "no such key: delete it", rule: this.id });
+      }
+    }
+    return problems;
+  },
+};
+
 /** Every cross-field rule, in the order their problems are reported. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   cidrOverlap,
@@ -490,4 +519,5 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   poolBounds,
   publicDashboard,
   catalogNodes,
+  removedFields,
 ];

@@ -352,12 +352,6 @@ export const configSchema = z.strictObject({
         message: "is not an OpenSearch 2.x engine version",
         allowed: "OpenSearch_2.<minor>, such as OpenSearch_2.17",
       }).optional(),
-      /**
-       * Create the account's OpenSearch service-linked role (an account holds one; creating it
-       * where it exists fails). @default false: the role exists (any account that has used
-       * OpenSearch Service or Elasticsearch Service in a VPC has it)
-       */
-      createServiceLinkedRole: z.boolean().optional(),
     })
     .optional(),
   /** The scientists' SageMaker notebook instance. */

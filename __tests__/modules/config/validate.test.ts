@@ -66,6 +66,7 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "alarm-email", edit: (c) => { c.alarmEmail = "ops"; }, path: "alarmEmail", value: "ops", says: /email address/ },
   { rule: "cloud-organization", edit: (c) => { c.state = { backend: "cloud", organization: "a b" }; }, path: "state.organization", value: "a b", says: /3-40 letters/ },
   { rule: "cloud-workspace-prefix", edit: (c) => { c.state = { backend: "cloud", organization: "org1", workspacePrefix: "pre fix" }; }, path: "state.workspacePrefix", value: "pre fix", says: /usable workspace name prefix/ },
+  { rule: "removed-field", edit: (c) => { c.catalog = { createServiceLinkedRole: true }; }, path: "catalog.createServiceLinkedRole", value: true, says: /was removed: .*npm run bootstrap.*allowed: no such key/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
 ];
 
