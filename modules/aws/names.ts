@@ -274,7 +274,12 @@ const compiled = new Map<string, RegExp | null>();
 export function compilePattern(pattern: string): RegExp | null {
   let regex = compiled.get(pattern);
   if (regex === undefined) {
-    const source = pattern.replace(/\\p\{Print\}/g, "[\\x20-\\x7E]").replace(/^\^/, "").replace(/\$$/, "");
+    const source = pattern
+      .replace(/\\p\{Print\}/g, "[\\x20-\\x7E]")
+      // Java's supplementary range \uD800\uDC00-\uDBFF\uDFFF (a surrogate pair) as UTF-16 code units.
+      .replace(/\\uD800\\uDC00-\\uDBFF\\uDFFF/gi, "\\uD800-\\uDFFF")
+      .replace(/^\^/, "")
+      .replace(/\$$/, "");
     try {
       regex = new RegExp(`^(?:${source})$`);
     } catch {
