@@ -83,15 +83,30 @@ async function validateBundle(bundleJson: Record<string, unknown>, bundle: Bundl
     });
 }
 
-/** Stacks already validated in this run, by their Region-normalised configuration (see normalizedForValidation). */
+/** A stack to validate: which config and stack it is, its JSON and its assets directory. */
+interface FreshStack {
+  readonly name: string;
+  readonly json: Record<string, unknown>;
+  readonly dir: string;
+}
+
+/** Stacks already queued for validation in this run, by their Region-normalised configuration (see normalizedForValidation). */
 const validatedShapes = new Map<string, string>();
 
-async function checkConfig(edge: EdgeConfig, scratch: string, env: NodeJS.ProcessEnv, iamProof: string | undefined): Promise<Outcome> {
+/**
+ * Synthesizes one edge config and runs everything but terraform validate; returns the stacks whose
+ * Region-normalised configuration no earlier stack of the run had (they are validated in bundles
+ * shared by several configs, so the provider schema is loaded a few times, not once per config).
+ */
+async function checkConfig(edge: EdgeConfig, scratch: string, env: NodeJS.ProcessEnv, iamProof: string | undefined): Promise<{ outcome: Outcome; fresh: FreshStack[] }> {
   const started = Date.now();
   const problems: string[] = [];
   const base = join(scratch, edge.id);
   mkdirSync(base, { recursive: true });
-  const done = (stacks = 0, validated = 0, warnings = 0): Outcome => ({ id: edge.id, problems, stacks, validated, warnings, seconds: (Date.now() - started) / 1000 });
+  const done = (fresh: FreshStack[] = [], stacks = 0, warnings = 0) => ({
+    outcome: { id: edge.id, problems, stacks, validated: fresh.length, warnings, seconds: (Date.now() - started) / 1000 },
+    fresh,
+  });
   const verdict = validateConfig(edge.config);
   if (!verdict.ok) {
     problems.push(`the validator refuses it:\n  ${verdict.problems.map(formatProblem).join("\n  ")}`);
@@ -123,7 +138,6 @@ async function checkConfig(edge: EdgeConfig, scratch: string, env: NodeJS.Proces
     }
   }
   const stacks = readStacks(out);
-  // Validate each stack whose Region-normalised configuration no earlier stack of this run had.
   const fresh = stacks.filter((stack) => {
     const key = createHash("sha256").update(normalizedForValidation(stack.json, AWS_REGIONS)).digest("hex");
     if (validatedShapes.has(key)) {
@@ -132,26 +146,35 @@ async function checkConfig(edge: EdgeConfig, scratch: string, env: NodeJS.Proces
     validatedShapes.set(key, `${edge.id}/${stack.name}`);
     return true;
   });
-  if (fresh.length > 0) {
-    const bundle = bundleStacks(fresh);
-    const assets = fresh.map((s) => join(s.dir, "assets")).filter((dir) => existsSync(dir));
-    problems.push(...(await validateBundle(bundle.json, bundle, assets, join(base, "validate"), env)));
-  }
-  return done(stacks.length, fresh.length, report.totals.warning ?? 0);
+  return done(
+    fresh.map((stack) => ({ name: `${edge.id}/${stack.name}`, json: stack.json, dir: stack.dir })),
+    stacks.length,
+    report.totals.warning ?? 0,
+  );
 }
 
-/** Proves the bundle reports a bad argument: plants one in the default topology's bundle. */
-async function selfTest(scratch: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  mkdirSync(join(scratch, "self-test"), { recursive: true });
-  const out = join(scratch, "self-test", "cdktf.out");
-  const synth = await runCommand(process.execPath, [join(projectDir, "scripts/app.js")], { cwd: projectDir, env: { ...env, CDKTF_OUTDIR: out, PROXIMATE_TODAY: TODAY } });
-  if (synth.code !== 0) {
-    return [`self-test: synth of the default topology failed:\n${tail(synth.stderr)}`];
+/** Splits stacks into at most `count` bundles of similar size (by resource count). */
+function partition(stacks: readonly FreshStack[], count: number): FreshStack[][] {
+  const size = (s: FreshStack) => Object.values((s.json.resource ?? {}) as Record<string, object>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const bins: { total: number; stacks: FreshStack[] }[] = Array.from({ length: Math.max(1, count) }, () => ({ total: 0, stacks: [] }));
+  for (const stack of [...stacks].sort((a, b) => size(b) - size(a))) {
+    const bin = bins.reduce((min, b) => (b.total < min.total ? b : min));
+    bin.stacks.push(stack);
+    bin.total += size(stack);
   }
-  const stacks = readStacks(out);
-  const bundle = bundleStacks(stacks);
+  return bins.map((b) => b.stacks).filter((b) => b.length > 0);
+}
+
+/** Proves a bundle reports a bad argument of one of its stacks: plants one and validates. */
+async function selfTest(stacks: readonly FreshStack[], scratch: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const sample = stacks.slice(0, 2);
+  if (sample.length === 0) {
+    return ["self-test: no stack to test with"];
+  }
+  const bundle = bundleStacks(sample);
   const planted = plantError(bundle);
-  const problems = await validateBundle(planted.json, bundle, stacks.map((s) => join(s.dir, "assets")).filter(existsSync), join(scratch, "self-test", "validate"), env);
+  const assets = sample.map((s) => join(s.dir, "assets")).filter((dir) => existsSync(dir));
+  const problems = await validateBundle(planted.json, bundle, assets, join(scratch, "validate", "self-test"), env);
   const stack = stackOfDiagnostic(bundle, planted.address);
   const reported = problems.some((p) => p.includes(`stack ${stack}`) && p.includes("proximate_planted_error"));
   return reported ? [] : [`self-test: a bundle with an unknown argument on ${planted.address} (stack ${stack}) was not reported; got: ${problems.join("; ") || "valid"}`];
@@ -171,29 +194,47 @@ async function main(argv: readonly string[]): Promise<number> {
   let passed = 0;
   let failed = 0;
   try {
-    const self = await selfTest(scratch, env);
+    const checked = await mapLimit(configs, jobs, async (edge) => {
+      const result = await checkConfig(edge, scratch, env, iamProof);
+      const o = result.outcome;
+      const line = `${o.problems.length === 0 ? "ok  " : "FAIL"} ${edge.id}: ${o.stacks} stacks synthesized (${o.validated} distinct to validate), ${o.warnings} warnings, ${o.seconds.toFixed(1)} s (${edge.why})`;
+      process.stdout.write(`${line}${o.problems.length > 0 ? `\n  ${o.problems.join("\n  ")}` : ""}\n`);
+      return result;
+    });
+    const outcomes = checked.map((c) => c.outcome);
+    // terraform validate: the distinct stacks of every config, in a few bundles validated in parallel.
+    const fresh = checked.flatMap((c) => c.fresh);
+    const bundles = partition(fresh, Math.max(jobs, Math.ceil(fresh.length / 150)));
+    const validateStarted = Date.now();
+    const validateProblems = await mapLimit(bundles, jobs, async (stacks) => {
+      const bundle = bundleStacks(stacks);
+      const assets = [...new Set(stacks.map((s) => join(s.dir, "assets")))].filter((dir) => existsSync(dir));
+      return validateBundle(bundle.json, bundle, assets, join(scratch, "validate", String(bundles.indexOf(stacks))), env);
+    });
+    for (const problem of validateProblems.flat()) {
+      const config = /stack ([^/ ]+)\//.exec(problem)?.[1];
+      const outcome = outcomes.find((o) => o.id === config) ?? outcomes[0];
+      outcome.problems.push(problem);
+      process.stdout.write(`FAIL ${outcome.id}: ${problem}\n`);
+    }
+    for (const outcome of outcomes) {
+      if (outcome.problems.length === 0) passed++;
+      else failed++;
+    }
+    const self = await selfTest(fresh, scratch, env);
     if (self.length > 0) {
       failed++;
       process.stdout.write(`FAIL bundle self-test\n  ${self.join("\n  ")}\n`);
     } else {
       passed++;
-      process.stdout.write("ok   bundle self-test: a planted bad argument is reported with its stack\n");
+      process.stdout.write("ok   bundle self-test: a planted bad argument in a bundle is reported with its stack\n");
     }
-    const outcomes = await mapLimit(configs, jobs, async (edge) => {
-      const outcome = await checkConfig(edge, scratch, env, iamProof);
-      const line = `${outcome.problems.length === 0 ? "ok  " : "FAIL"} ${edge.id}: ${outcome.stacks} stacks synthesized, ${outcome.validated} validated (the rest equal a validated one), ${outcome.warnings} warnings, ${outcome.seconds.toFixed(1)} s (${edge.why})`;
-      process.stdout.write(`${line}${outcome.problems.length > 0 ? `\n  ${outcome.problems.join("\n  ")}` : ""}\n`);
-      if (keep === undefined) rmSync(join(scratch, edge.id), { recursive: true, force: true });
-      return outcome;
-    });
-    for (const outcome of outcomes) {
-      if (outcome.problems.length === 0) passed++;
-      else failed++;
-    }
+    process.stdout.write(`terraform validate: ${fresh.length} distinct stacks in ${bundles.length} bundles, ${((Date.now() - validateStarted) / 1000).toFixed(0)} s, ${validateProblems.flat().length} errors\n`);
+    if (keep === undefined) for (const edge of configs) rmSync(join(scratch, edge.id), { recursive: true, force: true });
     const stacks = outcomes.reduce((sum, o) => sum + o.stacks, 0);
     const validated = outcomes.reduce((sum, o) => sum + o.validated, 0);
     process.stdout.write(
-      `${configs.length} configs, ${stacks} stacks synthesized, ${validated} distinct stacks validated with terraform validate (one bundle per config), ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+      `${configs.length} configs, ${stacks} stacks synthesized, ${validated} distinct stacks validated with terraform validate (the others equal one of them up to Region names of the same shape), ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
     );
   } finally {
     if (keep === undefined) rmSync(scratch, { recursive: true, force: true });
