@@ -33,8 +33,9 @@ const LAMBDA_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes
 export const LAMBDA_RUNTIMES: readonly SupportWindow[] = [
   { id: "nodejs16.x", ends: "2024-06-12", successor: "nodejs24.x", doc: LAMBDA_DOC },
   { id: "nodejs18.x", ends: "2025-09-01", successor: "nodejs24.x", doc: LAMBDA_DOC },
-  // Deprecated 2026-04-30; function creation blocked from 2026-08-31.
-  { id: "nodejs20.x", ends: "2026-04-30", successor: "nodejs24.x", doc: LAMBDA_DOC },
+  // Deprecated 2026-04-30; function creation blocked from 2026-08-31. The AWS provider we pin
+  // (5.100.0) accepts runtimes up to nodejs22.x (modules/aws/runtimes.ts).
+  { id: "nodejs20.x", ends: "2026-04-30", successor: "nodejs22.x (nodejs24.x with a newer AWS provider)", doc: LAMBDA_DOC },
   // Deprecation 2027-04-30; creation blocked 2027-06-01, updates 2027-07-01.
   { id: "nodejs22.x", ends: "2027-04-30", successor: "nodejs24.x", doc: LAMBDA_DOC },
   { id: "nodejs24.x", ends: "2028-04-30", doc: LAMBDA_DOC },
@@ -54,6 +55,14 @@ export const NOTEBOOK_PLATFORMS: readonly SupportWindow[] = [
   { id: "notebook-al2-v3", ends: "2026-06-30", successor: "notebook-al2023-v1", doc: "https://aws.amazon.com/amazon-linux-2/faqs/" },
   { id: "notebook-al2023-v1", ends: "2029-06-30", doc: "https://aws.amazon.com/linux/amazon-linux-2023/faqs/" },
 ];
+
+/**
+ * The platform SageMaker gives a notebook instance created without `PlatformIdentifier`:
+ * Amazon Linux 2023 since 2026-05-15 (the AL2 notebook instances page). The AWS provider we pin
+ * rejects "notebook-al2023-v1" as a value, so the product relies on this default.
+ * Doc: https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html
+ */
+export const NOTEBOOK_DEFAULT_PLATFORM = "notebook-al2023-v1";
 
 /**
  * AMI families resolved through public SSM parameters (`resolve:ssm:<parameter>` in launch

@@ -127,7 +127,7 @@ export function edgeConfigs(): EdgeConfig[] {
           egress: "nat",
           availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
           datasets: datasets("us-east-1", 1),
-          pool: { instanceType: "r7i.8xlarge", tasksPerInstance: 32, processesPerTask: 1, threadsPerProcess: 4, minTasks: 1000, maxTasks: 1000, minInstances: 1000, maxInstances: 1000 },
+          pool: { instanceType: "r7i.8xlarge", tasksPerInstance: 7, processesPerTask: 1, threadsPerProcess: 4, minTasks: 1000, maxTasks: 1000, minInstances: 1000, maxInstances: 1000 },
           lustre: { storageCapacityGiB: 480000, throughputMBpsPerTiB: 1000 },
           dataHost: false,
         },

@@ -70,7 +70,7 @@ export const RULES: readonly GuardrailRule[] = [
  * Rules whose violations are warnings, not synth errors, while the product catches up with
  * them (the fixes of issue 12 part 4). Empty once every finding is fixed.
  */
-export const REPORT_ONLY_RULES: readonly string[] = ["SNS-SERVICE-PUBLISHER-CMK", "IAM-BEFORE-USE", "END-OF-SUPPORT", "SFN-SDK-PARAMETERS"];
+export const REPORT_ONLY_RULES: readonly string[] = [];
 
 /** Rule ids, for validating suppressions. */
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);

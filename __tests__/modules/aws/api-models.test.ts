@@ -39,3 +39,14 @@ describe("the AWS API model tables", () => {
     }
   });
 });
+
+describe("the runtimes the product deploys", () => {
+  test("agree with the support table the END-OF-SUPPORT guardrail judges by", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { INDEXER_LAMBDA_RUNTIME, NOTEBOOK_PLATFORM } = require("../../../modules/aws/runtimes");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LAMBDA_RUNTIMES, NOTEBOOK_PLATFORMS } = require("../../../modules/aws/support-dates");
+    expect(LAMBDA_RUNTIMES.find((r: { id: string }) => r.id === INDEXER_LAMBDA_RUNTIME.identifier)?.ends).toBe(INDEXER_LAMBDA_RUNTIME.supportEnds);
+    expect(NOTEBOOK_PLATFORMS.find((r: { id: string }) => r.id === NOTEBOOK_PLATFORM.identifier)?.ends).toBe(NOTEBOOK_PLATFORM.supportEnds);
+  });
+});

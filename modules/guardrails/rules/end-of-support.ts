@@ -1,4 +1,4 @@
-import { AMI_FAMILIES, LAMBDA_RUNTIMES, NOTEBOOK_PLATFORMS, OPENSEARCH_VERSIONS, SUPPORT_WARNING_DAYS, supportStatus, SupportWindow } from "../../aws/support-dates";
+import { AMI_FAMILIES, LAMBDA_RUNTIMES, NOTEBOOK_DEFAULT_PLATFORM, NOTEBOOK_PLATFORMS, OPENSEARCH_VERSIONS, SUPPORT_WARNING_DAYS, supportStatus, SupportWindow } from "../../aws/support-dates";
 import { block } from "../config";
 import { isExpression } from "../refs";
 import { compliant, GuardrailRule, nonCompliant, notApplicable, RuleResult, warning } from "../types";
@@ -41,7 +41,8 @@ export const endOfSupport: GuardrailRule = {
         return resource.config.package_type === "Image" ? notApplicable("container image function") : judge(LAMBDA_RUNTIMES, "runtime", resource.config.runtime, today);
       case "aws_sagemaker_notebook_instance":
         if (resource.config.platform_identifier === undefined) {
-          return nonCompliant("platform_identifier is unset: AWS picks the platform (and its operating system's support window); set notebook-al2023-v1");
+          // SageMaker's default for new instances (modules/aws/support-dates.ts).
+          return judge(NOTEBOOK_PLATFORMS, "platform_identifier (unset: SageMaker's default)", NOTEBOOK_DEFAULT_PLATFORM, today);
         }
         return judge(NOTEBOOK_PLATFORMS, "platform_identifier", resource.config.platform_identifier, today);
       case "aws_opensearch_domain": {

@@ -7,7 +7,7 @@ describe("END-OF-SUPPORT", () => {
   test("non-compliant on today's indexer runtime nodejs20.x (deprecated 2026-04-30) and notebook platform notebook-al2-v3 (AL2 ended 2026-06-30)", () => {
     expect(check(endOfSupport, [lambda("nodejs20.x")], { today: "2026-11-30" })).toMatchObject({
       status: "non-compliant",
-      problem: expect.stringMatching(/nodejs20.x" reached end of support on 2026-04-30 \(214 days before 2026-11-30\); use nodejs24.x/),
+      problem: expect.stringMatching(/nodejs20.x" reached end of support on 2026-04-30 \(214 days before 2026-11-30\); use nodejs22.x/),
     });
     expect(check(endOfSupport, [notebook({ platform_identifier: "notebook-al2-v3" })], { today: "2026-11-30" })).toMatchObject({
       status: "non-compliant",
@@ -22,9 +22,9 @@ describe("END-OF-SUPPORT", () => {
     expect(check(endOfSupport, [notebook({ platform_identifier: "notebook-al2023-v1" })]).status).toBe("compliant");
   });
 
-  test("an unknown runtime or an unset notebook platform cannot be judged: non-compliant", () => {
+  test("an unknown runtime cannot be judged: non-compliant; an unset notebook platform is SageMaker's default (AL2023)", () => {
     expect(check(endOfSupport, [lambda("nodejs99.x")]).status).toBe("non-compliant");
-    expect(check(endOfSupport, [notebook()]).status).toBe("non-compliant");
+    expect(check(endOfSupport, [notebook()])).toEqual({ status: "compliant", note: "notebook-al2023-v1 supported until 2029-06-30" });
   });
 
   test("AMI families from SSM parameters: the ECS-optimised AL2023 passes, AL2 fails", () => {

@@ -9,12 +9,19 @@ const importTask = (parameters: Record<string, unknown>) => ({
 });
 
 describe("SFN-SDK-PARAMETERS", () => {
-  test("non-compliant on today's definition: Paths of an import are file system paths, not S3 URIs", () => {
-    const today = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", paths: ["/era5"], indexerArn: "arn:aws:lambda:x", indexerEvent: {} });
+  test("non-compliant on the definition before the fix: Paths of an import were file system paths, not S3 URIs", () => {
+    // The definition as it was: refreshDefinition now refuses file system paths, so plant them.
+    const today = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds"], indexerArn: "arn:aws:lambda:x", indexerEvent: {} }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    today.States.StartImport.Parameters.Paths = ["/era5"];
     expect(check(sfnSdkParameters, [machine(today)])).toMatchObject({
       status: "non-compliant",
       problem: expect.stringContaining('States.StartImport (arn:aws:states:::aws-sdk:fsx:createDataRepositoryTask) Parameters.Paths[0]: got "/era5"; allowed: for IMPORT_METADATA_FROM_REPOSITORY an S3 URI'),
     });
+  });
+
+  test("compliant with the fixed definition (the associations' S3 paths)", () => {
+    const fixed = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds", "${aws_fsx_data_repository_association.a.data_repository_path}"], indexerArn: "arn:aws:lambda:x", indexerEvent: {} });
+    expect(check(sfnSdkParameters, [machine(fixed)]).status).toBe("compliant");
   });
 
   test("compliant with S3 URIs, dynamic members skipped", () => {
