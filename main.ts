@@ -38,6 +38,8 @@ function main(): void {
     localStateDirectory: resolve(projectDir, stateDirectory),
     indexerArchive: ensureIndexerBundle(projectDir),
     notebookArchive: ensureNotebookBundle(projectDir),
+    // End-of-support guardrails judge against today unless a run fixes the date (tests, reviews).
+    today: process.env.PROXIMATE_TODAY,
   });
   try {
     app.synth();

@@ -58,7 +58,9 @@ export class LustreFileSystem extends Construct {
     }
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.namePrefix}-lustre`,
-      description: "FSx for Lustre: 988 and 1018-1023 from the Region's clients only",
+      // No apostrophe: EC2 accepts only a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$* in descriptions
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html).
+      description: "FSx for Lustre: 988 and 1018-1023 from the clients of the Region only",
       vpcId: props.vpc.id,
       tags: { Name: `${props.namePrefix}-lustre`, [FLOW_ROLE_TAG]: "lustre" },
     });

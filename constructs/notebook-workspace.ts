@@ -14,6 +14,7 @@ import { SCHEDULER_PORT } from "../modules/compute/dask";
 import { DaskImage } from "../modules/compute/images";
 import { notebookOnStart } from "../modules/compute/notebook-lifecycle";
 import { policy } from "../modules/iam";
+import { fitName } from "../modules/naming";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { SecureBucket } from "./secure-bucket";
 
@@ -65,7 +66,7 @@ export class NotebookWorkspace extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });
-    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: `${props.namePrefix}-notebook-`, kmsKeyArn: this.key.arn });
+    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: fitName(props.namePrefix, "notebook-", 37), kmsKeyArn: this.key.arn });
     const bundle = new TerraformAsset(this, "bundle", { path: props.bundleArchive, type: AssetType.FILE });
     const objectKey = `bundles/${bundle.assetHash}.zip`;
     const object = new S3Object(this, "bundle-object", {

@@ -5,8 +5,12 @@
 #   3. terraform validate + terraform test (mock provider) of every stack of the default
 #      topology and of a generated topology with four worker Regions
 #   4. the reachability proof (every Dask flow passes, nothing outside is exposed) of both
-#   5. the Python helper's tests (Debian's pytest on /usr/bin/python3)
-#   6. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
+#   5. the edge configs of the validator (every Region as client and worker, 16 workers x 8
+#      datasets, /24 CIDRs, longest names, each backend, limits): synth + guardrails (AWS's own
+#      constraints) + reachability proof (+ IAM proof once scripts/verify/iam.ts exists) +
+#      terraform validate of every distinct stack, bundled per config
+#   6. the Python helper's tests (Debian's pytest on /usr/bin/python3)
+#   7. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
 #      chromium and librsvg2-bin when missing; says loudly when it cannot, and skips)
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
@@ -62,6 +66,16 @@ else
   failed=$((failed + 1))
 fi
 [ "$tf_rc" -eq 0 ] || status=1
+
+step "edge configs: every accepted config synthesizes, passes the guardrails, the proofs and terraform validate"
+npx tsx scripts/verify/edge-configs.ts --jobs "${PROXIMATE_TF_JOBS:-2}" | tee "$work/edge.log"
+edge_rc=${PIPESTATUS[0]}
+if read -r ep ef < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/edge.log" | tail -n 1 | awk '{print $1, $3}'); then
+  passed=$((passed + ep)); failed=$((failed + ef))
+else
+  failed=$((failed + 1))
+fi
+[ "$edge_rc" -eq 0 ] || status=1
 
 if [ -x scripts/python/run-tests.sh ]; then
   step "python helper (pytest on /usr/bin/python3)"

@@ -22,6 +22,11 @@ export interface BuildOptions {
   readonly indexerArchive: string;
   /** Zip of the notebook bundle (scripts/lib/notebook-bundle.ts). */
   readonly notebookArchive: string;
+  /**
+   * The date the guardrails judge support windows against (ISO `YYYY-MM-DD`).
+   * @default - the current UTC date
+   */
+  readonly today?: string;
 }
 
 /** Every stack of a topology, keyed by Region. */
@@ -197,7 +202,7 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
     new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, bundleArchive: options.notebookArchive }),
   );
 
-  const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public });
+  const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public, today: options.today });
 
   return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, guardrails, all };
 }

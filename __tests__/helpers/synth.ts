@@ -72,7 +72,7 @@ export function synthApp(config: ProximateConfig): Synthesized {
   try {
     const topology = resolveTopology(parseConfig(config, "test"));
     const app = new App({ outdir, stackTraces: false });
-    const stacks = buildTopology(app, topology, { localStateDirectory: "/state", indexerArchive: ensureIndexerBundle(projectDir), notebookArchive: ensureNotebookBundle(projectDir) });
+    const stacks = buildTopology(app, topology, { localStateDirectory: "/state", indexerArchive: ensureIndexerBundle(projectDir), notebookArchive: ensureNotebookBundle(projectDir), today: "2026-11-30" });
     app.synth();
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     const jsons = new Map<string, Block>();

@@ -245,10 +245,10 @@ describe("nightly refresh and catalog", () => {
     expect(policy).not.toMatch(/"AWS" = "\*"/);
   });
 
-  test("the service-linked role is created only when config says the account lacks it", () => {
-    const custom = synthApp(editedConfig((c) => { c.catalog = { createServiceLinkedRole: true, instanceCount: 4 }; }) as ProximateConfig);
+  test("no stack creates a service-linked role (npm run bootstrap ensures them), and instanceCount is honoured", () => {
+    const custom = synthApp(editedConfig((c) => { c.catalog = { instanceCount: 4 }; }) as ProximateConfig);
     const stack = custom.stack("catalog-eu-west-2");
-    expect(Object.values(stack.resources("aws_iam_service_linked_role"))[0].aws_service_name).toBe("opensearchservice.amazonaws.com");
+    expect(stack.resources("aws_iam_service_linked_role")).toEqual({});
     expect(stack.resource("aws_opensearch_domain", "catalog/Default").cluster_config.instance_count).toBe(4);
   });
 

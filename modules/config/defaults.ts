@@ -13,7 +13,7 @@ export const DEFAULTS = {
   lustre: { storageCapacityGiB: 1200, throughputMBpsPerTiB: 125 },
   lustreMountPoint: "/fsx",
   notebook: { instanceType: "ml.t3.medium", volumeSizeGiB: 20 },
-  catalog: { instanceType: "r6g.large.search", volumeSizeGiB: 20, engineVersion: "OpenSearch_2.17", createServiceLinkedRole: false },
+  catalog: { instanceType: "r6g.large.search", volumeSizeGiB: 20, engineVersion: "OpenSearch_2.17" },
   pool: {
     instanceType: "m6i.xlarge",
     tasksPerInstance: 1,

@@ -507,6 +507,131 @@ const catalogNodes: ConfigRule = {
   },
 };
 
+/**
+ * Addresses the network interfaces of one zone's private subnet take. AWS keeps 5 addresses of
+ * every subnet (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html); each
+ * interface endpoint has one interface per subnet
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), a Transit
+ * Gateway VPC attachment one per subnet (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html),
+ * each awsvpc task its own interface (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html),
+ * a VPC Lambda a Hyperplane interface per subnet and security group
+ * (https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html), and an Application
+ * Load Balancer needs 8 free addresses in each of its subnets, of at least /27
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer).
+ * The endpoint counts must match stacks/network-stack.ts (a test checks).
+ */
+export const SUBNET_ADDRESSES = {
+  reservedPerSubnet: 5,
+  clientEndpoints: 3,
+  workerEndpoints: 10,
+  transitGatewayAttachment: 1,
+  lambdaHyperplane: 1,
+  loadBalancerFree: 8,
+  loadBalancerMinPrefix: 27,
+  /** The scheduler task, the notebook instance, the data host: one interface each, at most one per zone. */
+  singleInterface: 1,
+} as const;
+
+function poolOf(input: Loose, worker: RegionEntry): Record<string, unknown> {
+  return { ...DEFAULTS.pool, ...(isObject(input.pool) ? input.pool : {}), ...(isObject(worker.raw.pool) ? worker.raw.pool : {}) };
+}
+
+const subnetCapacity: ConfigRule = {
+  id: "subnet-capacity",
+  description: "Each zone's private subnet (a quarter of the Region's CIDR) has addresses for every interface placed in it.",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const problems: Problem[] = [];
+    for (const entry of regionEntries(input)) {
+      const cidr = stringField(entry.raw, "cidr");
+      const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+      if (parsed === undefined || "error" in parsed) {
+        continue;
+      }
+      const zones = Array.isArray(entry.raw.availabilityZones) ? Math.max(1, entry.raw.availabilityZones.length) : DEFAULTS.zoneSuffixes.length;
+      const usable = 2 ** (32 - (parsed.prefix + 2)) - SUBNET_ADDRESSES.reservedPerSubnet;
+      const a = SUBNET_ADDRESSES;
+      let demand: number;
+      let parts: string;
+      if (entry.path === "client") {
+        demand = a.clientEndpoints + a.transitGatewayAttachment + a.loadBalancerFree + 2 * a.singleInterface;
+        parts = `${a.clientEndpoints} interface endpoints, ${a.transitGatewayAttachment} Transit Gateway attachment, ${a.loadBalancerFree} free for the dashboard load balancer, the scheduler and the notebook`;
+      } else {
+        const pool = poolOf(input, entry);
+        const tasks = typeof pool.maxTasks === "number" ? Math.ceil(pool.maxTasks / zones) : 0;
+        const hosts = typeof pool.maxInstances === "number" ? Math.ceil(pool.maxInstances / zones) : 0;
+        demand = a.workerEndpoints + a.transitGatewayAttachment + a.lambdaHyperplane + a.singleInterface + tasks + hosts;
+        parts = `${a.workerEndpoints} interface endpoints, ${a.transitGatewayAttachment} Transit Gateway attachment, ${a.lambdaHyperplane} indexer interface, the data host, ${tasks} worker tasks and ${hosts} worker hosts (maxTasks and maxInstances over ${zones} zones)`;
+      }
+      if (demand > usable) {
+        problems.push({
+          path: `${entry.path}.cidr`,
+          value: cidr,
+          message: `leaves ${usable} usable addresses per zone's /${parsed.prefix + 2} subnet, fewer than the ${demand} its interfaces need (${parts})`,
+          allowed: `a larger CIDR block (each private subnet is a quarter of it; AWS keeps 5 addresses per subnet), or fewer tasks and hosts per zone`,
+          rule: this.id,
+        });
+      }
+    }
+    return problems;
+  },
+};
+
+const dashboardSubnetSize: ConfigRule = {
+  id: "dashboard-subnet-size",
+  description: "A public dashboard's load balancer subnets (a sixteenth of the client CIDR each) are at least /27, as ELB requires.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.dashboard) || input.dashboard.public !== true || !isObject(input.client)) {
+      return [];
+    }
+    const cidr = stringField(input.client, "cidr");
+    const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+    if (parsed === undefined || "error" in parsed || parsed.prefix + 4 <= SUBNET_ADDRESSES.loadBalancerMinPrefix) {
+      return [];
+    }
+    return [
+      {
+        path: "client.cidr",
+        value: cidr,
+        message: `gives the public dashboard load balancer /${parsed.prefix + 4} public subnets; ELB needs subnets of at least /${SUBNET_ADDRESSES.loadBalancerMinPrefix}`,
+        allowed: `a client CIDR of /${SUBNET_ADDRESSES.loadBalancerMinPrefix - 4} or larger with dashboard.public, or an internal dashboard`,
+        rule: this.id,
+      },
+    ];
+  },
+};
+
+/**
+ * Config fields that existed once and were removed, with what replaced them: a config that still
+ * sets one gets this explanation instead of a bare unknown-key error.
+ */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  "catalog.createServiceLinkedRole":
+    "was removed: service-linked roles are account-wide, so no stack creates them; `npm run bootstrap` ensures every one the topology needs (modules/aws/service-linked-roles.ts) before `cdktf deploy`",
+};
+
+const removedFields: ConfigRule = {
+  id: "removed-field",
+  description: "Fields that were removed are reported with what replaced them.",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const [path, replacement] of Object.entries(REMOVED_FIELDS)) {
+      const parts = path.split(".");
+      let node: unknown = input;
+      for (const part of parts.slice(0, -1)) {
+        node = isObject(node) ? node[part] : undefined;
+      }
+      const last = parts[parts.length - 1];
+      if (isObject(node) && last in node) {
+        problems.push({ path, value: node[last], message: replacement, allowed: "no such key: delete it", rule: this.id });
+      }
+    }
+    return problems;
+  },
+};
+
 /** Every cross-field rule, in the order their problems are reported. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   cidrOverlap,
@@ -522,4 +647,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   poolTaskEnis,
   publicDashboard,
   catalogNodes,
+  subnetCapacity,
+  dashboardSubnetSize,
+  removedFields,
 ];

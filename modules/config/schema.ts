@@ -3,6 +3,14 @@ import { DASK_IMAGES } from "../compute/images";
 import { INSTANCE_TYPES } from "../compute/instance-types";
 import { parseIpv4Cidr } from "../network/cidr";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { checkName, NAME_TARGETS } from "../aws/names";
+import { NOTEBOOK_INSTANCE_TYPES, OPENSEARCH_INSTANCE_TYPES } from "../aws/values";
+
+/** S3's bucket naming rules (modules/aws/names.ts), shared with the AWS-NAMES guardrail. */
+const S3_BUCKET = NAME_TARGETS.find((target) => target.type === "aws_s3_bucket" && target.attribute === "bucket");
+function bucketNameProblem(name: string): string | undefined {
+  return S3_BUCKET === undefined ? "cannot be checked" : checkName(S3_BUCKET, name);
+}
 
 /**
  * Structure and field-level rules of the topology config. Cross-field rules (overlapping
@@ -104,7 +112,7 @@ const dataset = z.strictObject({
     rule: "s3-uri",
     test: (value) => {
       const match = S3_URI_PATTERN.exec(value);
-      return match !== null && BUCKET_PATTERN.test(match[1]) && !value.includes("//", 5);
+      return match !== null && BUCKET_PATTERN.test(match[1]) && bucketNameProblem(match[1]) === undefined && !value.includes("//", 5);
     },
     message: "is not an S3 URI",
     allowed: "s3://<bucket>[/<prefix>] with a valid bucket name (3-63 lowercase letters, digits, '.' and '-')",
@@ -209,9 +217,11 @@ const s3State = z.strictObject({
   /** State bucket, created by the `state` bootstrap stack. */
   bucket: withCheck(z.string(), {
     rule: "state-bucket-name",
-    test: (value) => BUCKET_PATTERN.test(value),
-    message: "is not a valid S3 bucket name",
-    allowed: "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+    // S3's rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    test: (value) => BUCKET_PATTERN.test(value) && bucketNameProblem(value) === undefined,
+    message: (value) => `is not a valid S3 bucket name${bucketNameProblem(value) !== undefined ? ` (${bucketNameProblem(value)})` : ""}`,
+    allowed:
+      "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address, no reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3)",
   }),
   region,
   /** @default the topology name */
@@ -337,9 +347,10 @@ export const configSchema = z.strictObject({
       /** @default "r6g.large.search" */
       instanceType: withCheck(z.string(), {
         rule: "opensearch-instance-type",
-        test: (value) => /^[a-z][a-z0-9]*\.(medium|large|[0-9]*xlarge)\.search$/.test(value),
+        // The API's enum (OpenSearchPartitionInstanceType of the service model).
+        test: (value) => OPENSEARCH_INSTANCE_TYPES().includes(value),
         message: "is not an OpenSearch instance type",
-        allowed: "an OpenSearch Service instance type such as r6g.large.search",
+        allowed: "an instance type of the OpenSearch Service API such as r6g.large.search (the list: API_ENUMS in modules/aws/api-models.generated.ts)",
       }).optional(),
       /** Data nodes: a multiple of the client Region's zone count. @default one per zone */
       instanceCount: count("catalog.instanceCount", 1, 80).optional(),
@@ -352,12 +363,6 @@ export const configSchema = z.strictObject({
         message: "is not an OpenSearch 2.x engine version",
         allowed: "OpenSearch_2.<minor>, such as OpenSearch_2.17",
       }).optional(),
-      /**
-       * Create the account's OpenSearch service-linked role (an account holds one; creating it
-       * where it exists fails). @default false: the role exists (any account that has used
-       * OpenSearch Service or Elasticsearch Service in a VPC has it)
-       */
-      createServiceLinkedRole: z.boolean().optional(),
     })
     .optional(),
   /** The scientists' SageMaker notebook instance. */
@@ -366,9 +371,10 @@ export const configSchema = z.strictObject({
       /** @default "ml.t3.medium" */
       instanceType: withCheck(z.string(), {
         rule: "notebook-instance-type",
-        test: (value) => /^ml\.[a-z0-9]+\.(medium|large|[0-9]*xlarge)$/.test(value),
+        // The API's enum (InstanceType of CreateNotebookInstance in the SageMaker model).
+        test: (value) => NOTEBOOK_INSTANCE_TYPES().includes(value),
         message: "is not a SageMaker notebook instance type",
-        allowed: "an ml.* instance type such as ml.t3.medium or ml.m5.xlarge",
+        allowed: "a notebook instance type of the SageMaker API such as ml.t3.medium or ml.m5.xlarge (the list: API_ENUMS in modules/aws/api-models.generated.ts)",
       }).optional(),
       /** @default 20 */
       volumeSizeGiB: count("notebook.volumeSizeGiB", 5, 16384).optional(),

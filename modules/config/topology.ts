@@ -22,7 +22,6 @@ export interface CatalogPlan {
   readonly instanceCount: number;
   readonly volumeSizeGiB: number;
   readonly engineVersion: string;
-  readonly createServiceLinkedRole: boolean;
 }
 
 /** A worker Region's Dask pool with defaults resolved. */
@@ -180,7 +179,6 @@ export function resolveTopology(config: ProximateConfig): Topology {
       instanceCount: config.catalog?.instanceCount ?? client.zones.length,
       volumeSizeGiB: config.catalog?.volumeSizeGiB ?? DEFAULTS.catalog.volumeSizeGiB,
       engineVersion: config.catalog?.engineVersion ?? DEFAULTS.catalog.engineVersion,
-      createServiceLinkedRole: config.catalog?.createServiceLinkedRole ?? DEFAULTS.catalog.createServiceLinkedRole,
     },
     notebook: { ...DEFAULTS.notebook, ...config.notebook },
     alarmEmail: config.alarmEmail,

@@ -68,6 +68,12 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "alarm-email", edit: (c) => { c.alarmEmail = "ops"; }, path: "alarmEmail", value: "ops", says: /email address/ },
   { rule: "cloud-organization", edit: (c) => { c.state = { backend: "cloud", organization: "a b" }; }, path: "state.organization", value: "a b", says: /3-40 letters/ },
   { rule: "cloud-workspace-prefix", edit: (c) => { c.state = { backend: "cloud", organization: "org1", workspacePrefix: "pre fix" }; }, path: "state.workspacePrefix", value: "pre fix", says: /usable workspace name prefix/ },
+  { rule: "removed-field", edit: (c) => { c.catalog = { createServiceLinkedRole: true }; }, path: "catalog.createServiceLinkedRole", value: true, says: /was removed: .*npm run bootstrap.*allowed: no such key/ },
+  { rule: "subnet-capacity", edit: (c) => { c.workers[0].cidr = "10.1.0.0/24"; c.workers[0].pool = { maxTasks: 96, maxInstances: 12 }; }, path: "workers[0].cidr", value: "10.1.0.0/24", says: /leaves 59 usable addresses per zone's \/26 subnet, fewer than the 67 its interfaces need.*48 worker tasks and 6 worker hosts/ },
+  { rule: "dashboard-subnet-size", edit: (c) => { c.client.cidr = "10.0.0.0/24"; c.dashboard = { public: true, certificateArn: "arn:aws:acm:eu-west-2:111122223333:certificate/abc" }; }, path: "client.cidr", value: "10.0.0.0/24", says: /\/28 public subnets; ELB needs subnets of at least \/27.*allowed: a client CIDR of \/23 or larger/ },
+  { rule: "state-bucket-name", edit: (c) => { c.state.bucket = "proximate-state--ol-s3"; }, path: "state.bucket", value: "proximate-state--ol-s3", says: /reserved suffix/ },
+  { rule: "notebook-instance-type", edit: (c) => { c.notebook = { instanceType: "ml.t3.nano" }; }, path: "notebook.instanceType", value: "ml.t3.nano", says: /notebook instance type of the SageMaker API/ },
+  { rule: "opensearch-instance-type", edit: (c) => { c.catalog = { instanceType: "r6g.tiny.search" }; }, path: "catalog.instanceType", value: "r6g.tiny.search", says: /instance type of the OpenSearch Service API/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
 ];
 
