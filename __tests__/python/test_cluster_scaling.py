@@ -196,3 +196,11 @@ def test_scale_in_moves_keys_within_the_pool_then_clears_protection() -> None:
                 await w.close()
 
     asyncio.run(scenario())
+
+
+def test_new_capacity_is_kept_warm_for_the_idle_time() -> None:
+    smoother = scaling.Smoother(POOL)
+    smoother.touch(0, 2)                 # two tasks joined (or the scheduler started)
+    assert smoother.update(1, 0) == 2
+    assert smoother.update(29, 0) == 2
+    assert smoother.update(31, 0) == 0

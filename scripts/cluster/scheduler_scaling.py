@@ -139,6 +139,11 @@ class Smoother:
         self.last_busy: float | None = None
         self.frozen = 0
 
+    def touch(self, now: float, tasks: int) -> None:
+        """New capacity (a worker joined, the scheduler started) counts as activity: kept warm."""
+        self.last_busy = now
+        self.frozen = max(self.frozen, tasks)
+
     def update(self, now: float, raw: int) -> int:
         self.history.append((now, raw))
         while self.history and self.history[0][0] < now - self.pool.scale_in_after_seconds:
@@ -244,6 +249,8 @@ class ScalingPlugin(SchedulerPlugin):
     # -- plugin hooks -------------------------------------------------------------------
 
     async def start(self, scheduler: Any) -> None:
+        for smoother in self.smoothers.values():
+            smoother.touch(self.clock(), 0)
         if self._loop_task is None:
             self._loop_task = asyncio.ensure_future(self._run())
 
@@ -254,6 +261,12 @@ class ScalingPlugin(SchedulerPlugin):
 
     def add_worker(self, scheduler: Any = None, worker: str = "") -> None:
         self.task_of.setdefault(worker, worker)
+        ws = self.scheduler.workers.get(worker)
+        for name, smoother in self.smoothers.items():
+            if ws is not None and ws.resources.get(name):
+                tasks = len({self.task_of.get(w.address, w.address) for w in self.scheduler.workers.values()
+                             if w.resources.get(name)})
+                smoother.touch(self.clock(), tasks)
         self._spawn(self._learn(worker))
 
     def remove_worker(self, scheduler: Any = None, worker: str = "", **kwargs: Any) -> None:
