@@ -201,6 +201,14 @@ def test_scale_in_moves_keys_within_the_pool_then_clears_protection() -> None:
 def test_new_capacity_is_kept_warm_for_the_idle_time() -> None:
     smoother = scaling.Smoother(POOL)
     smoother.touch(0, 2)                 # two tasks joined (or the scheduler started)
-    assert smoother.update(1, 0) == 2
-    assert smoother.update(29, 0) == 2
-    assert smoother.update(31, 0) == 0
+    assert smoother.update(1, 0, 2) == 2
+    assert smoother.update(29, 0, 2) == 2
+    assert smoother.update(31, 0, 2) == 0
+
+
+def test_an_idle_pool_never_asks_for_more_tasks() -> None:
+    smoother = scaling.Smoother(POOL)
+    assert smoother.update(0, 1, 1) == 1
+    smoother.touch(2, 4)                 # late workers joined as the work ended
+    assert smoother.update(3, 0, 4) == 4
+    assert smoother.update(4, 0, 2) == 2  # two of them gone: not asked for again

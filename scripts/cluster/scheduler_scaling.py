@@ -144,7 +144,8 @@ class Smoother:
         self.last_busy = now
         self.frozen = max(self.frozen, tasks)
 
-    def update(self, now: float, raw: int) -> int:
+    def update(self, now: float, raw: int, current: int | None = None) -> int:
+        """The target task count; ``current`` is the tasks the pool has (an idle pool never grows)."""
         self.history.append((now, raw))
         while self.history and self.history[0][0] < now - self.pool.scale_in_after_seconds:
             self.history.popleft()
@@ -153,7 +154,8 @@ class Smoother:
             self.last_busy, self.frozen = now, window
             return window
         if self.last_busy is not None and now - self.last_busy < self.pool.idle_seconds:
-            return self.frozen  # a pool with no work keeps its workers warm for a while
+            # A pool with no work keeps its workers warm for a while, but asks for no more.
+            return self.frozen if current is None else min(self.frozen, current)
         return 0
 
 
@@ -312,11 +314,11 @@ class ScalingPlugin(SchedulerPlugin):
         for name, pool in self.settings.pools.items():
             view = self.view(name)
             self.views[name] = view
-            target = self.smoothers[name].update(now, demand_tasks(view, pool))
+            active = [k for k in view.groups if k not in self.draining and k not in self.drained]
+            target = self.smoothers[name].update(now, demand_tasks(view, pool), len(active))
             desired = bounded(target, self.published.get(name), pool)
             self.targets[name] = target
             self.published[name] = desired
-            active = [k for k in view.groups if k not in self.draining and k not in self.drained]
             if desired > len(active):
                 self.waking_since.setdefault(name, time.time())
             else:

@@ -8,8 +8,8 @@ seconds (the host reads the control planes' logs on the same clock):
 
 1. **from zero**: one task through ``proximate.compute_regions``; the pool has no worker, the
    helper reports it waking up; the task returns when and where it ran;
-2. **burst + scale-in during a computation**: 48 parallel tasks (1.5 s, 256 kB results each) and
-   an independent chain of 16 one-second steps, then one task combining every result. The
+2. **burst + scale-in during a computation**: 64 parallel tasks (2 s, 256 kB results each) and
+   an independent chain of 45 one-second steps, then one task combining every result. The
    burst makes the pool scale out; during the chain the pool needs one task, so the scheduler
    drains the idle ones (their results move to the worker that stays) while the computation
    runs. A scheduler plugin counts every task's transitions: keys computed twice, and keys lost
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS, PART_SECONDS, CHAIN, CHAIN_SECONDS = 48, 1.5, 16, 1.0
+PARTS, PART_SECONDS, CHAIN, CHAIN_SECONDS = 64, 2.0, 45, 1.0
 
 
 def first_task() -> dict[str, Any]:
@@ -137,6 +137,8 @@ def main(region: str, out: Path) -> None:
         answer = future.result()
         finished = time.time()
         counter = client.run_on_scheduler(read_counter)
+        keys = {str(k) for k in graph().__dask_graph__()}
+        counter["processing"] = {k: n for k, n in counter["processing"].items() if k in keys}
         recomputed = sorted(k for k, n in counter["processing"].items() if n > 1)
         events = client.run_on_scheduler(scaling_events)
         future.release()

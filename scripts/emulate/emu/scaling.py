@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -167,11 +168,16 @@ def bench(state_dir: Path, prefix: str = "pxsc", keep: bool = False) -> dict[str
     with tempfile.TemporaryDirectory(prefix="proximate-scaling-") as tmp:
         synth = synth_short(Path(tmp))
         if cluster.StateStore(state_dir).exists():
-            cluster.down(state_dir)
+            cluster.down(state_dir, log=_log)
         try:
             cluster.up(cluster.UpOptions(synth_dir=str(synth), state_dir=state_dir, prefix=prefix,
-                                         tasks_per_pool=0, scaling=True, alarm_period=ALARM_PERIOD))
+                                         tasks_per_pool=0, scaling=True, alarm_period=ALARM_PERIOD),
+                       log=_log)
             return run_scenario(state_dir)
         finally:
             if not keep:
-                cluster.down(state_dir)
+                cluster.down(state_dir, log=_log)
+
+
+def _log(message: str) -> None:
+    print(f"[emulate] {message}", file=sys.stderr, flush=True)
