@@ -128,8 +128,13 @@ async def dask_setup(worker: Any) -> None:
                 "error": protection.last_error}
 
     async def task_info(**_: Any) -> dict[str, Any]:
+        """Asked by the scheduler when the worker joins: who it is, and its protection as ECS has it."""
+        try:
+            ecs = (await protection.state()).get("protection")
+        except Exception as exc:
+            ecs = {"error": f"{type(exc).__name__}: {exc}"}
         return {**identity, "protection": protection.wanted, "agent": bool(agent_uri),
-                "error": protection.last_error}
+                "ecs_protection": ecs, "error": protection.last_error}
 
     worker.handlers["proximate_protection"] = set_protection
     worker.handlers["proximate_task_info"] = task_info
