@@ -248,8 +248,11 @@ def scaling_status(client: Any, timeout: float = 10.0) -> dict[str, Any] | None:
 def waking_message(region: str, pool: str, info: dict[str, Any], waited: float,
                    limit: float) -> str:
     """What a scientist sees while a pool wakes up."""
-    return (f"proximate: {pool} ({region}) is waking up: {int(info.get('desired', 0))} worker "
-            f"task(s) requested, {int(info.get('running', 0))} running, {waited:.0f} s so far "
+    desired = int(info.get("desired", 0))
+    asked = (f"{desired} worker task(s) requested" if desired > 0
+             else "work queued, the scheduler is about to request worker tasks")
+    return (f"proximate: {pool} ({region}) is waking up: {asked}, "
+            f"{int(info.get('running', 0))} running, {waited:.0f} s so far "
             f"(waits up to {limit:g} s; starting an EC2 host, pulling the image and mounting "
             "Lustre usually takes a few minutes)")
 
