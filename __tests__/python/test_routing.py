@@ -513,6 +513,7 @@ def test_a_pool_that_does_not_wake_fails_after_the_wake_limit(client: Any) -> No
         error = outcomes.errors[region]
         assert isinstance(error, PoolWakeTimeout) and isinstance(error, NoWorkersInPool)
         assert f"pool 'pool-{region}' was asked for 1 worker task(s)" in str(error)
+        assert "and no worker joined within 3 s" in str(error)
         assert "PROXIMATE_WAKE_TIMEOUT" in str(error)
         assert outcomes[CMIP6_REGION].value == 7
     finally:

@@ -109,10 +109,12 @@ class PoolWakeTimeout(NoWorkersInPool):
         self.desired = desired
         self.waited = waited
         self.limit = limit
+        asked = (f"was asked for {desired} worker task(s) {waited:.0f} s ago" if desired > 0
+                 else f"has had work waiting for {waited:.0f} s")
         RegionUnavailable.__init__(
             self,
             region,
-            f"pool {pool!r} was asked for {desired} worker task(s) {waited:.0f} s ago and none "
+            f"pool {pool!r} {asked} and no worker "
             f"joined within {limit:g} s (PROXIMATE_WAKE_TIMEOUT). Look at the ECS service events "
             f"of the {region} worker service (capacity, image pull, Lustre mount) and at its "
             "CloudWatch alarm; the work was released, so calling again starts over.",
