@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { applyGuardrails, Guardrails } from "../constructs/guardrails";
+import { ClusterCode } from "../modules/compute/scaling";
 import { Topology } from "../modules/config/topology";
 import { AcceptStack } from "./accept-stack";
 import { CatalogStack } from "./catalog-stack";
@@ -27,6 +28,8 @@ export interface BuildOptions {
    * @default - the current UTC date
    */
   readonly today?: string;
+  /** The Dask preloads of the scheduler and the workers (scripts/lib/cluster-code.ts). */
+  readonly clusterCode: ClusterCode;
 }
 
 /** Every stack of a topology, keyed by Region. */
@@ -169,11 +172,11 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
   }
 
   const scheduler = track(
-    new SchedulerStack(app, { ...common, region: topology.client.region, network: required(network, topology.client.region, "network stack") }),
+    new SchedulerStack(app, { ...common, region: topology.client.region, network: required(network, topology.client.region, "network stack"), clusterCode: options.clusterCode }),
   );
   const pools = new Map<string, PoolStack>();
   for (const plan of topology.workers) {
-    pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack") })));
+    pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack"), clusterCode: options.clusterCode })));
   }
 
   const clientNetwork = required(network, topology.client.region, "network stack");

@@ -1,4 +1,5 @@
 import { poolName } from "../naming";
+import { PRELOAD_PATHS, SCALING_ENV } from "./scaling";
 import { ECS_RESERVED_MEMORY_MIB, instanceType, maxAwsvpcTasks, registeredMemoryMiB } from "./instance-types";
 
 /** Dask's well-known ports. */
@@ -128,18 +129,31 @@ export function schedulerDnsName(namespace: string): string {
   return `scheduler.${namespace}`;
 }
 
-/** The scheduler container's command. */
-export function schedulerCommand(): string[] {
-  return ["dask", "scheduler", "--port", String(SCHEDULER_PORT), "--dashboard-address", `:${DASHBOARD_PORT}`];
+/**
+ * `sh -c` script that writes a preload's source from an environment variable of the task
+ * definition to a file (the image has no Proximate code), then execs `dask ... --preload`.
+ */
+function withPreload(variable: string, path: string, args: readonly string[]): string[] {
+  return ["sh", "-c", `printf '%s' "$${variable}" > ${path} && exec ${args.join(" ")} --preload ${path}`];
+}
+
+/**
+ * The scheduler container's command. With demand scaling, the scheduler runs the scaling
+ * preload (scripts/cluster/scheduler_scaling.py) from `PROXIMATE_SCALING_PY`.
+ */
+export function schedulerCommand(options: { readonly scalingPreload?: boolean } = {}): string[] {
+  const args = ["dask", "scheduler", "--port", String(SCHEDULER_PORT), "--dashboard-address", `:${DASHBOARD_PORT}`];
+  return options.scalingPreload ? withPreload(SCALING_ENV.schedulerCode, PRELOAD_PATHS.scheduler, args) : args;
 }
 
 /**
  * The worker container's command: `sh -c` so that each worker's name carries its Region and
  * host (Dask names must be unique), then `exec` so that dask receives the task's signals.
  * The pool resource's quantity equals the process's threads, so as many pool-pinned tasks
- * run at once as there are threads.
+ * run at once as there are threads. With demand scaling, each worker process runs the task
+ * protection preload (scripts/cluster/worker_protection.py) from `PROXIMATE_PROTECTION_PY`.
  */
-export function workerCommand(region: string, schedulerAddress: string, sizing: WorkerSizing): string[] {
+export function workerCommand(region: string, schedulerAddress: string, sizing: WorkerSizing, options: { readonly protectionPreload?: boolean } = {}): string[] {
   const args = [
     "dask",
     "worker",
@@ -161,5 +175,5 @@ export function workerCommand(region: string, schedulerAddress: string, sizing: 
     "--local-directory",
     "/tmp/dask",
   ];
-  return ["sh", "-c", `exec ${args.join(" ")}`];
+  return options.protectionPreload ? withPreload(SCALING_ENV.workerCode, PRELOAD_PATHS.worker, args) : ["sh", "-c", `exec ${args.join(" ")}`];
 }

@@ -114,7 +114,7 @@ export function edgeConfigs(): EdgeConfig[] {
   // Values at their limits.
   configs.push({
     id: "limits-high",
-    why: "pool, Lustre, catalog, notebook, logs, ASNs and zones at their upper limits, NAT egress in a worker, no egress in the client",
+    why: "pool (CPU scaling), Lustre, catalog, notebook, logs, ASNs and zones at their upper limits, NAT egress in a worker, no egress in the client",
     config: {
       name: "edge-high",
       state: BACKENDS[1],
@@ -133,7 +133,8 @@ export function edgeConfigs(): EdgeConfig[] {
         },
         { region: "us-west-2", cidr: "10.2.0.0/16", transitGatewayAsn: 4200000000, datasets: datasets("us-west-2", 1) },
       ],
-      pool: { cpuTargetPercent: 95, scaleInCooldownSeconds: 3600, scaleOutCooldownSeconds: 3600 },
+      // CPU target tracking (the fallback): the client has no NAT, which demand scaling needs.
+      pool: { scaling: "cpu", minTasks: 1, cpuTargetPercent: 95, scaleInCooldownSeconds: 3600, scaleOutCooldownSeconds: 3600 },
       catalog: { instanceType: "r6g.large.search", instanceCount: 78, volumeSizeGiB: 1024, engineVersion: "OpenSearch_2.17" },
       notebook: { instanceType: "ml.t3.medium", volumeSizeGiB: 16384 },
       scheduler: { cpu: 16384, memoryMiB: 122880 },
@@ -146,7 +147,7 @@ export function edgeConfigs(): EdgeConfig[] {
   });
   configs.push({
     id: "limits-low",
-    why: "pool, Lustre, catalog, notebook, logs and ASNs at their lower limits (scale to zero)",
+    why: "pool (demand scaling), Lustre, catalog, notebook, logs and ASNs at their lower limits (scale to zero)",
     config: {
       name: "edg",
       state: BACKENDS[2],
@@ -160,7 +161,8 @@ export function edgeConfigs(): EdgeConfig[] {
           pool: { instanceType: "c6i.large", tasksPerInstance: 1, processesPerTask: 1, threadsPerProcess: 1, minTasks: 0, maxTasks: 1, minInstances: 0, maxInstances: 1 },
         },
       ],
-      pool: { cpuTargetPercent: 5, scaleInCooldownSeconds: 0, scaleOutCooldownSeconds: 0 },
+      // Demand scaling (scales from zero) with every knob at its lower limit.
+      pool: { scaling: "demand", idleSeconds: 5, scaleInAfterSeconds: 1, targetDurationSeconds: 1, publishIntervalSeconds: 1, scaleOutStep: 1, protectionMinutes: 1 },
       lustre: { storageCapacityGiB: 1200, throughputMBpsPerTiB: 125 },
       catalog: { instanceCount: 2, volumeSizeGiB: 10 },
       notebook: { volumeSizeGiB: 5 },

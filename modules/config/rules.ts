@@ -434,6 +434,19 @@ const poolBounds: ConfigRule = {
   },
 };
 
+/** A worker Region's pool settings merged over the topology's and the defaults, with where each was set. */
+function mergedPools(input: Loose): { worker: RegionEntry; merged: Record<string, unknown>; setAt: (key: string) => string | undefined }[] {
+  const topologyPool = isObject(input.pool) ? input.pool : {};
+  return workerEntries(input).map((worker) => {
+    const regionPool = isObject(worker.raw.pool) ? worker.raw.pool : {};
+    return {
+      worker,
+      merged: { ...DEFAULTS.pool, ...topologyPool, ...regionPool } as Record<string, unknown>,
+      setAt: (key: string) => (key in regionPool ? `${worker.path}.pool.${key}` : key in topologyPool ? `pool.${key}` : undefined),
+    };
+  });
+}
+
 const poolTaskEnis: ConfigRule = {
   id: "pool-task-enis",
   description:
@@ -443,23 +456,109 @@ const poolTaskEnis: ConfigRule = {
     if (!isObject(input)) {
       return [];
     }
-    const problems: Problem[] = [];
-    for (const worker of workerEntries(input)) {
-      const merged = { ...DEFAULTS.pool, ...(isObject(input.pool) ? input.pool : {}), ...(isObject(worker.raw.pool) ? worker.raw.pool : {}) } as Record<string, unknown>;
-      const where = isObject(worker.raw.pool) ? `${worker.path}.pool` : isObject(input.pool) ? "pool" : `${worker.path}.pool`;
+    return mergedPools(input).flatMap(({ worker, merged, setAt }) => {
       const name = merged.instanceType;
       const type = typeof name === "string" ? INSTANCE_TYPES[name] : undefined;
       const tasks = merged.tasksPerInstance;
       if (type === undefined || typeof tasks !== "number" || tasks <= maxAwsvpcTasks(type)) {
-        continue;
+        return [];
       }
-      problems.push({
-        path: `${where}.tasksPerInstance`,
-        value: tasks,
-        message: `needs ${tasks} network interfaces for its awsvpc tasks, but ${String(name)} attaches ${type.maxNetworkInterfaces} and one is the host's own, so tasks beyond ${maxAwsvpcTasks(type)} would never be placed in ${String(worker.raw.region)}`,
-        allowed: `1 to ${maxAwsvpcTasks(type)} on ${String(name)}, or an instance type with more network interfaces`,
+      return [
+        {
+          path: setAt("tasksPerInstance") ?? `${worker.path}.pool.tasksPerInstance`,
+          value: tasks,
+          message: `needs ${tasks} network interfaces for its awsvpc tasks, but ${String(name)} attaches ${type.maxNetworkInterfaces} and one is the host's own, so tasks beyond ${maxAwsvpcTasks(type)} would never be placed in ${String(worker.raw.region)}`,
+          allowed: `1 to ${maxAwsvpcTasks(type)} on ${String(name)}, or an instance type with more network interfaces`,
+          rule: this.id,
+        },
+      ];
+    });
+  },
+};
+
+/** Settings that only one scaling mode reads. */
+const MODE_KNOBS: Readonly<Record<"demand" | "cpu", readonly string[]>> = {
+  demand: ["idleSeconds", "scaleInAfterSeconds", "targetDurationSeconds", "publishIntervalSeconds", "scaleOutStep", "protectionMinutes"],
+  cpu: ["cpuTargetPercent", "scaleInCooldownSeconds", "scaleOutCooldownSeconds"],
+};
+
+const scalingEgress: ConfigRule = {
+  id: "pool-scaling-egress",
+  description: "Demand scaling needs the client Region's NAT: the scheduler publishes each pool's demand to CloudWatch in the pool's Region.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.client) || input.client.egress !== "none") {
+      return [];
+    }
+    const demand = mergedPools(input).filter((p) => p.merged.scaling === "demand");
+    if (demand.length === 0) {
+      return [];
+    }
+    return [
+      {
+        path: "client.egress",
+        value: "none",
+        message: `leaves the scheduler no way to CloudWatch in ${demand.map((p) => String(p.worker.raw.region)).join(", ")} (an interface endpoint serves only its own Region)`,
+        allowed: '"nat", or pool.scaling "cpu" for those Regions',
         rule: this.id,
-      });
+      },
+    ];
+  },
+};
+
+const cpuScalingMinimum: ConfigRule = {
+  id: "pool-cpu-scaling-min",
+  description: "CPU target tracking cannot start a pool from zero tasks (no task, no CPU metric).",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    return mergedPools(input).flatMap(({ worker, merged, setAt }) => {
+      if (merged.scaling !== "cpu" || merged.minTasks !== 0) {
+        return [];
+      }
+      const region = String(worker.raw.region);
+      const minTasksAt = setAt("minTasks");
+      // Name the field the user wrote: minTasks when they set it to 0, else the scaling mode
+      // that the default minTasks (0) does not suit.
+      return [
+        minTasksAt !== undefined
+          ? { path: minTasksAt, value: 0, message: `with scaling "cpu" leaves ${region} without a task to measure CPU on, so it never scales out` }
+          : {
+              path: setAt("scaling") ?? `${worker.path}.pool.scaling`,
+              value: "cpu",
+              message: `starts ${region} at the default minTasks 0: no task to measure CPU on, so it never scales out`,
+            },
+      ].map((problem) => ({ ...problem, allowed: 'minTasks of at least 1 with scaling "cpu", or scaling "demand" (scales from zero)', rule: this.id }));
+    });
+  },
+};
+
+const scalingKnobs: ConfigRule = {
+  id: "pool-scaling-knobs",
+  description: "A pool's settings belong to its scaling mode (a setting the mode ignores is a mistake).",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const seen = new Set<string>();
+    const problems: Problem[] = [];
+    for (const { worker, merged, setAt } of mergedPools(input)) {
+      const mode = merged.scaling === "cpu" ? "cpu" : "demand";
+      const other = mode === "cpu" ? "demand" : "cpu";
+      for (const key of MODE_KNOBS[other]) {
+        const path = setAt(key);
+        if (path === undefined || seen.has(path)) {
+          continue;
+        }
+        seen.add(path);
+        problems.push({
+          path,
+          value: merged[key],
+          message: `is a setting of scaling "${other}", but ${String(worker.raw.region)} scales on "${mode}"`,
+          allowed: `the settings of scaling "${mode}": ${MODE_KNOBS[mode].join(", ")}`,
+          rule: this.id,
+        });
+      }
     }
     return problems;
   },
@@ -645,6 +744,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   schedulerSize,
   poolBounds,
   poolTaskEnis,
+  scalingEgress,
+  cpuScalingMinimum,
+  scalingKnobs,
   publicDashboard,
   catalogNodes,
   subnetCapacity,

@@ -28,6 +28,9 @@ export const LIMITS = {
   maxWorkerRegions: 16,
 } as const;
 
+/** How a worker pool scales (see the pool schema's `scaling`). */
+export const SCALING_MODES = ["demand", "cpu"] as const;
+
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 export const BUCKET_PATTERN = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -149,7 +152,7 @@ const pool = z.strictObject({
   processesPerTask: count("processesPerTask", 1, 16).optional(),
   /** Threads per worker process (`--nthreads`, and the pool resource's quantity). @default the task's vCPUs / processesPerTask */
   threadsPerProcess: count("threadsPerProcess", 1, 64).optional(),
-  /** @default 1 */
+  /** Worker tasks the pool keeps when idle. @default 0: an idle pool costs nothing (its hosts follow through the capacity provider) */
   minTasks: count("minTasks", 0, 1000).optional(),
   /** @default 12 */
   maxTasks: count("maxTasks", 1, 1000).optional(),
@@ -157,11 +160,42 @@ const pool = z.strictObject({
   minInstances: count("minInstances", 0, 1000).optional(),
   /** @default 12 */
   maxInstances: count("maxInstances", 1, 1000).optional(),
-  /** Target average CPU of the worker service, percent. @default 40 */
+  /**
+   * How the worker service scales. `demand`: on the scheduler's demand for the pool (ready
+   * tasks, their expected run time, bytes held), published to CloudWatch, with graceful
+   * scale-in and scale to minTasks when idle. `cpu`: target tracking of the service's average
+   * CPU (a fallback: it cannot wake a pool at zero, and it may stop workers holding results).
+   * @default "demand"
+   */
+  scaling: z.enum(SCALING_MODES).optional(),
+  /** `demand`: a pool with no work and no results held keeps its workers this long, then goes to minTasks. @default 900 */
+  idleSeconds: count("idleSeconds", 5, 86400).optional(),
+  /** `demand`: a busy pool needing fewer workers releases them after its demand has been lower this long. @default 120 */
+  scaleInAfterSeconds: count("scaleInAfterSeconds", 1, 3600).optional(),
+  /**
+   * `demand`: the pool is sized to finish its ready work in about this time (Dask Adaptive's
+   * target duration). Worker tasks take minutes to start on EC2 (instance launch, image pull),
+   * so a short target starts workers that arrive after the work is done. @default 60
+   */
+  targetDurationSeconds: count("targetDurationSeconds", 1, 3600).optional(),
+  /**
+   * `demand`: how often the scheduler publishes each pool's desired task count. At most 60:
+   * the alarm evaluates one-minute periods, and a period without data stops the scaling.
+   * @default 15
+   */
+  publishIntervalSeconds: count("publishIntervalSeconds", 1, 60).optional(),
+  /** `demand`: at most this many more tasks per publishing interval. @default 4 */
+  scaleOutStep: count("scaleOutStep", 1, 1000).optional(),
+  /**
+   * `demand`: ECS task scale-in protection each worker sets on its task, renewed at half-time;
+   * cleared by the scheduler once the worker's keys have moved. ECS allows 1-2880 minutes. @default 60
+   */
+  protectionMinutes: count("protectionMinutes", 1, 2880).optional(),
+  /** `cpu`: target average CPU of the worker service, percent. @default 40 */
   cpuTargetPercent: count("cpuTargetPercent", 5, 95).optional(),
-  /** @default 300 */
+  /** `cpu`: @default 300 */
   scaleInCooldownSeconds: count("scaleInCooldownSeconds", 0, 3600).optional(),
-  /** @default 60 */
+  /** `cpu`: @default 60 */
   scaleOutCooldownSeconds: count("scaleOutCooldownSeconds", 0, 3600).optional(),
 });
 

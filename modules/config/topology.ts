@@ -31,6 +31,14 @@ export interface PoolPlan {
   readonly maxTasks: number;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** `demand` (the scheduler's demand, graceful scale-in) or `cpu` (target tracking, fallback). */
+  readonly scaling: "demand" | "cpu";
+  readonly idleSeconds: number;
+  readonly scaleInAfterSeconds: number;
+  readonly targetDurationSeconds: number;
+  readonly publishIntervalSeconds: number;
+  readonly scaleOutStep: number;
+  readonly protectionMinutes: number;
   readonly cpuTargetPercent: number;
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
@@ -101,6 +109,13 @@ function planPool(topologyPool: PoolConfig | undefined, regionPool: PoolConfig |
     maxTasks: merged.maxTasks,
     minInstances: merged.minInstances,
     maxInstances: merged.maxInstances,
+    scaling: merged.scaling,
+    idleSeconds: merged.idleSeconds,
+    scaleInAfterSeconds: merged.scaleInAfterSeconds,
+    targetDurationSeconds: merged.targetDurationSeconds,
+    publishIntervalSeconds: merged.publishIntervalSeconds,
+    scaleOutStep: merged.scaleOutStep,
+    protectionMinutes: merged.protectionMinutes,
     cpuTargetPercent: merged.cpuTargetPercent,
     scaleInCooldownSeconds: merged.scaleInCooldownSeconds,
     scaleOutCooldownSeconds: merged.scaleOutCooldownSeconds,

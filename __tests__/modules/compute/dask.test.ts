@@ -88,6 +88,13 @@ describe("Dask commands", () => {
     expect(script).toContain("--name us-east-1-$(hostname)");
     expect(script).toContain(`--memory-limit ${sizing.memoryLimitBytes} `);
   });
+
+  test("with demand scaling, scheduler and workers write their preload from the task's environment and run it", () => {
+    const [, , scheduler] = schedulerCommand({ scalingPreload: true });
+    expect(scheduler).toBe(`printf '%s' "$PROXIMATE_SCALING_PY" > /tmp/proximate_scaling.py && exec dask scheduler --port 8786 --dashboard-address :8787 --preload /tmp/proximate_scaling.py`);
+    const [, , worker] = workerCommand("us-east-1", "scheduler.p.internal", sizeWorkers({ instanceType: "m6i.xlarge" }), { protectionPreload: true });
+    expect(worker).toMatch(/^printf '%s' "\$PROXIMATE_PROTECTION_PY" > \/tmp\/proximate_protection\.py && exec dask worker .* --preload \/tmp\/proximate_protection\.py$/);
+  });
 });
 
 describe("Dask images", () => {

@@ -20,6 +20,9 @@ The SageMaker lifecycle configuration exports these for every notebook:
     Optional S3 endpoint override (an S3-compatible server for local runs).
 ``PROXIMATE_CONNECT_TIMEOUT`` / ``PROXIMATE_TIMEOUT``
     Seconds to wait for the scheduler / for one Region's computation.
+``PROXIMATE_WAKE_TIMEOUT``
+    Seconds to wait for a pool at zero workers to wake up (default 900: on AWS an EC2 host
+    launches, pulls the image and mounts Lustre first), on top of ``PROXIMATE_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Mapping
 DEFAULT_SCHEDULER = "tcp://scheduler.proximate.internal:8786"
 DEFAULT_CONNECT_TIMEOUT = 30.0
 DEFAULT_COMPUTE_TIMEOUT = 900.0
+DEFAULT_WAKE_TIMEOUT = 900.0
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -57,6 +61,7 @@ class Settings:
     s3_endpoint: str | None
     connect_timeout: float
     compute_timeout: float
+    wake_timeout: float = DEFAULT_WAKE_TIMEOUT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -70,4 +75,5 @@ class Settings:
             s3_endpoint=e.get("PROXIMATE_S3_ENDPOINT", "").strip() or None,
             connect_timeout=_float(e, "PROXIMATE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
             compute_timeout=_float(e, "PROXIMATE_TIMEOUT", DEFAULT_COMPUTE_TIMEOUT),
+            wake_timeout=_float(e, "PROXIMATE_WAKE_TIMEOUT", DEFAULT_WAKE_TIMEOUT),
         )
