@@ -62,7 +62,10 @@ export class CatalogRefresh extends Construct {
       name: "import-and-index",
       policy: Fn.jsonencode(
         policy(
-          { Sid: "StartImport", Effect: "Allow", Action: ["fsx:CreateDataRepositoryTask"], Resource: props.fileSystemArn },
+          // CreateDataRepositoryTask authorizes the file system AND the task it creates (both
+          // required resource types: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html).
+          // The task's id is AWS's and the account is not known at synth time: any task of the Region.
+          { Sid: "StartImport", Effect: "Allow", Action: ["fsx:CreateDataRepositoryTask"], Resource: [props.fileSystemArn, `arn:aws:fsx:${props.region}:*:task/*`] },
           // DescribeDataRepositoryTasks has no resource-level permissions: AWS accepts only "*".
           { Sid: "PollImport", Effect: "Allow", Action: ["fsx:DescribeDataRepositoryTasks"], Resource: "*" },
           { Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn, `${props.indexer.arn}:*`] },
