@@ -114,7 +114,9 @@ export function makeCall(spec: CallSpec): Call {
       `${spec.principal}: ${action.service}:${action.name} always touches a ${missing.map((group) => group.join(" or ")).join(" and a ")}, which the call model does not give; from ${spec.derivedFrom}`,
     );
   }
-  if (action.resourceTypes.length === 0 && resources.length === 0) {
+  // No resource type applies (none given, none required, e.g. cloudwatch:PutMetricData without a
+  // dataset): AWS authorizes the request against "*".
+  if (resources.length === 0 && action.resourceTypes.every((type) => !type.required)) {
     resources.push({ type: "*", arn: "*" });
   }
   if (resources.length === 0) {

@@ -258,15 +258,28 @@ export function scanPython(files: readonly string[], projectDir: string): CodeCa
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html
  */
 function taskProtectionCalls(text: string, where: (index: number) => string): CodeCall[] {
-  const index = text.indexOf("task-protection/v1/state");
-  if (index < 0) {
-    return [];
+  const calls: CodeCall[] = [];
+  for (const match of text.matchAll(/task-protection\/v1\/state/g)) {
+    const index = match.index ?? 0;
+    // The request around the endpoint (its line and the lines either side): `requests.put(...)`, `method="GET"`, `curl -X PUT`.
+    const lineStart = text.lastIndexOf("\n", index - 1);
+    const start = lineStart <= 0 ? 0 : text.lastIndexOf("\n", lineStart - 1) + 1;
+    const lineEnd = text.indexOf("\n", index);
+    const end = lineEnd < 0 ? text.length : (text.indexOf("\n", lineEnd + 1) + 1 || text.length);
+    const near = text.slice(start, end);
+    const methods = new Set([...near.matchAll(/\b(?:method\s*=\s*["']|-X\s*|requests\.|httpx\.)(GET|PUT|get|put)\b/g)].map((m) => m[1].toUpperCase()));
+    // The endpoint kept in a variable: the requests that use it.
+    const variable = /(?:^|\n)\s*([A-Za-z_][A-Za-z0-9_]*)\s*=[^\n]*$/.exec(text.slice(0, index))?.[1];
+    if (variable !== undefined) {
+      for (const use of text.matchAll(new RegExp(`\\b(?:requests|httpx|session)\\.(get|put)\\(\\s*${variable}\\b`, "gi"))) {
+        methods.add(use[1].toUpperCase());
+      }
+    }
+    for (const method of methods.size > 0 ? methods : new Set(["PUT"])) {
+      calls.push({ kind: "http", service: "ecs-agent", operation: method, params: {}, path: "/task-protection/v1/state", where: where(index) });
+    }
   }
-  const methods = new Set([...text.matchAll(/\b(?:method\s*=\s*|-X\s*|requests\.|urllib\.request\.Request\([^)]*method=)["']?(GET|PUT|get|put)\b/g)].map((match) => match[1].toUpperCase()));
-  if (methods.size === 0) {
-    methods.add("PUT");
-  }
-  return [...methods].map((method) => ({ kind: "http" as const, service: "ecs-agent", operation: method, params: {}, path: "/task-protection/v1/state", where: where(index) }));
+  return calls;
 }
 
 /** `aws <service> <command> ...` lines of a shell script. */

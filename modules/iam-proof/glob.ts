@@ -82,7 +82,7 @@ export function patternsIntersect(policyPattern: string, arnFormat: string): boo
     }
     if (y?.kind === "var") {
       stack.push([i, j + 1]);
-      if (x !== undefined && x.kind !== "star" && (x.kind === "one" || !y.excluded.includes(x.char))) {
+      if (x !== undefined && x.kind !== "star" && (x.kind === "one" || (x.kind === "char" && !y.excluded.includes(x.char)))) {
         stack.push([i + 1, j]);
       }
     }

