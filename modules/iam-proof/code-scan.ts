@@ -23,6 +23,8 @@ export interface CodeCall {
   readonly operation: string;
   /** Literal string arguments, by name. */
   readonly params: Readonly<Record<string, string>>;
+  /** Names of every keyword argument (literal or not), e.g. `Namespace` of `Namespace=self.namespace`. */
+  readonly named?: readonly string[];
   /** For HTTP calls: the request path when the code shows it (`/index/_search`). */
   readonly path?: string;
   /** `file:line` relative to the project. */
@@ -99,6 +101,11 @@ function literalParams(text: string): Record<string, string> {
     params[match[1]] = match[3];
   }
   return params;
+}
+
+/** Names of `Name=value` / `Name: value` arguments at the top level of `text`. */
+function namedArguments(text: string): string[] {
+  return [...text.matchAll(/(?:^|[,({]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*[:=](?!=)/g)].map((match) => match[1]);
 }
 
 /** The text of a balanced `(...)` starting at `open`. */
@@ -210,45 +217,48 @@ function snakeToPascal(name: string): string {
 
 /** Calls in Python files (boto3 clients, SigV4-signed HTTP, the ECS agent's task protection endpoint). */
 export function scanPython(files: readonly string[], projectDir: string): CodeCall[] {
+  return files.flatMap((file) => scanPythonText(readFileSync(file, "utf8"), relative(projectDir, file)));
+}
+
+/** Calls in Python source text; `name` prefixes the line numbers in `where`. */
+export function scanPythonText(text: string, name: string): CodeCall[] {
   const calls: CodeCall[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, "utf8");
-    const where = (index: number) => `${relative(projectDir, file)}:${lineOf(text, index)}`;
-    const clients = new Map<string, string>();
-    for (const match of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*[A-Za-z_][A-Za-z0-9_.]*\.client\(\s*["']([a-z0-9-]+)["']/g)) {
-      clients.set(match[1], match[2]);
-    }
-    const record = (service: string, operation: string, open: number, index: number) => {
-      calls.push({ kind: "sdk", service: SDK_SERVICE_PREFIX[service] ?? `?${service}`, operation: snakeToPascal(operation), params: literalParams(argumentText(text, open)), where: where(index) });
-    };
-    for (const match of text.matchAll(/\.client\(\s*["']([a-z0-9-]+)["'][^)]*\)\s*\.([a-z_][a-z0-9_]*)\s*\(/g)) {
-      record(match[1], match[2], (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
-    }
-    for (const [variable, service] of clients) {
-      const pattern = new RegExp(`\\b${variable.replace(/\./g, "\\.")}\\.([a-z_][a-z0-9_]*)\\s*\\(`, "g");
-      for (const match of text.matchAll(pattern)) {
-        if (!["meta", "get_paginator", "get_waiter", "close", "can_paginate"].includes(match[1])) {
-          record(service, match[1], (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
-        }
-        if (match[1] === "get_paginator") {
-          const operation = /^\s*\(\s*["']([a-z_0-9]+)["']/.exec(text.slice((match.index ?? 0) + match[0].length - 1))?.[1];
-          if (operation !== undefined) {
-            record(service, operation, (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
-          }
-        }
-      }
-    }
-    const sigv4 = /SigV4Auth\((?:[^()]|\([^()]*\))*?["']([a-z0-9-]+)["']/.exec(text);
-    if (sigv4 !== null) {
-      const paths = [...new Set([...text.matchAll(/f?["'](\/[^"'\s]*_[a-z_]+)["']/g)].map((match) => match[1].replace(/\{[^}]*\}/g, "index")))];
-      for (const match of text.matchAll(/AWSRequest\(\s*method\s*=\s*["']([A-Z]+)["']/g)) {
-        for (const path of paths.length > 0 ? paths : ["/"]) {
-          calls.push({ kind: "http", service: sigv4[1], operation: match[1], params: {}, path, where: where(match.index ?? 0) });
-        }
-      }
-    }
-    calls.push(...taskProtectionCalls(text, where));
+  const where = (index: number) => `${name}:${lineOf(text, index)}`;
+  const clients = new Map<string, string>();
+  for (const match of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*[A-Za-z_][A-Za-z0-9_.]*\.client\(\s*["']([a-z0-9-]+)["']/g)) {
+    clients.set(match[1], match[2]);
   }
+  const record = (service: string, operation: string, open: number, index: number) => {
+    const args = argumentText(text, open);
+    calls.push({ kind: "sdk", service: SDK_SERVICE_PREFIX[service] ?? `?${service}`, operation: snakeToPascal(operation), params: literalParams(args), named: namedArguments(args), where: where(index) });
+  };
+  for (const match of text.matchAll(/\.client\(\s*["']([a-z0-9-]+)["'][^)]*\)\s*\.([a-z_][a-z0-9_]*)\s*\(/g)) {
+    record(match[1], match[2], (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
+  }
+  for (const [variable, service] of clients) {
+    const pattern = new RegExp(`\\b${variable.replace(/\./g, "\\.")}\\.([a-z_][a-z0-9_]*)\\s*\\(`, "g");
+    for (const match of text.matchAll(pattern)) {
+      if (!["meta", "get_paginator", "get_waiter", "close", "can_paginate"].includes(match[1])) {
+        record(service, match[1], (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
+      }
+      if (match[1] === "get_paginator") {
+        const operation = /^\s*\(\s*["']([a-z_0-9]+)["']/.exec(text.slice((match.index ?? 0) + match[0].length - 1))?.[1];
+        if (operation !== undefined) {
+          record(service, operation, (match.index ?? 0) + match[0].length - 1, match.index ?? 0);
+        }
+      }
+    }
+  }
+  const sigv4 = /SigV4Auth\((?:[^()]|\([^()]*\))*?["']([a-z0-9-]+)["']/.exec(text);
+  if (sigv4 !== null) {
+    const paths = [...new Set([...text.matchAll(/f?["'](\/[^"'\s]*_[a-z_]+)["']/g)].map((match) => match[1].replace(/\{[^}]*\}/g, "index")))];
+    for (const match of text.matchAll(/AWSRequest\(\s*method\s*=\s*["']([A-Z]+)["']/g)) {
+      for (const path of paths.length > 0 ? paths : ["/"]) {
+        calls.push({ kind: "http", service: sigv4[1], operation: match[1], params: {}, path, where: where(match.index ?? 0) });
+      }
+    }
+  }
+  calls.push(...taskProtectionCalls(text, where));
   return calls;
 }
 
@@ -274,6 +284,10 @@ function taskProtectionCalls(text: string, where: (index: number) => string): Co
       for (const use of text.matchAll(new RegExp(`\\b(?:requests|httpx|session)\\.(get|put)\\(\\s*${variable}\\b`, "gi"))) {
         methods.add(use[1].toUpperCase());
       }
+    }
+    // A helper taking the method as an argument: the methods the file names.
+    if (methods.size === 0) {
+      [...text.matchAll(/["'](GET|PUT)["']/g)].forEach((literal) => methods.add(literal[1]));
     }
     for (const method of methods.size > 0 ? methods : new Set(["PUT"])) {
       calls.push({ kind: "http", service: "ecs-agent", operation: method, params: {}, path: "/task-protection/v1/state", where: where(index) });

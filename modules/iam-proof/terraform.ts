@@ -10,6 +10,7 @@
  * the resource's address: stable, and equal wherever the same resource is referenced.
  */
 import { createHash } from "node:crypto";
+import { parseHclExpression } from "../guardrails/hcl";
 import { Address, addressKey, References } from "../reachability/references";
 import { Block, stackRegion, SynthOutput } from "../reachability/synth-output";
 import { buildArn } from "./iam-data";
@@ -123,6 +124,7 @@ const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Getter>>>> = {
     qualified_arn: (r) => `${arn("lambda", "function", (c) => ({ FunctionName: c.arg("function_name") }))(r)}:$LATEST`,
   },
   aws_sns_topic: {
+    owner: (r) => r.account,
     name: (r) => r.nameOf("name", "name_prefix"),
     arn: arn("sns", "topic", (r) => ({ TopicName: r.nameOf("name", "name_prefix") })),
     id: arn("sns", "topic", (r) => ({ TopicName: r.nameOf("name", "name_prefix") })),
@@ -248,6 +250,86 @@ export function splitInterpolations(value: string): { readonly literal: boolean;
   return parts;
 }
 
+/** The top-level comma-separated arguments of a function call. */
+function splitArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === "\\") {
+        i++;
+      } else if (char === '"') {
+        quoted = false;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if ("([{".includes(char)) {
+      depth++;
+    } else if (")]}".includes(char)) {
+      depth--;
+    } else if (char === "," && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (text.trim() !== "") {
+    out.push(text.slice(start));
+  }
+  return out;
+}
+
+type Value = string | string[];
+
+function str(value: Value, where: string): string {
+  if (typeof value !== "string") {
+    throw new UnresolvedValue(`${where}: a list where a string is expected`);
+  }
+  return value;
+}
+
+/**
+ * Terraform functions whose result the proof computes (what our constructs write into policies:
+ * the account of an ARN, an ARN of a sibling resource type).
+ * https://developer.hashicorp.com/terraform/language/functions
+ */
+const FUNCTIONS: Readonly<Record<string, (args: Value[], where: string) => Value>> = {
+  replace: ([value, search, replacement], where) => {
+    const text = str(value, where);
+    const pattern = str(search, where);
+    const by = str(replacement, where);
+    const regex = /^\/(.*)\/$/.exec(pattern);
+    // A substring in slashes is a regular expression (RE2; `$1` refers to a group in both).
+    return regex !== null ? text.replace(new RegExp(regex[1], "g"), by) : text.split(pattern).join(by);
+  },
+  split: ([separator, value], where) => str(value, where).split(str(separator, where)),
+  element: ([list, index], where) => {
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new UnresolvedValue(`${where}: element() of something that is not a list`);
+    }
+    return list[Number(str(index, where)) % list.length];
+  },
+  join: ([separator, list], where) => (Array.isArray(list) ? list.join(str(separator, where)) : str(list, where)),
+  lower: ([value], where) => str(value, where).toLowerCase(),
+  upper: ([value], where) => str(value, where).toUpperCase(),
+  trimprefix: ([value, prefix], where) => {
+    const text = str(value, where);
+    const cut = str(prefix, where);
+    return text.startsWith(cut) ? text.slice(cut.length) : text;
+  },
+  trimsuffix: ([value, suffix], where) => {
+    const text = str(value, where);
+    const cut = str(suffix, where);
+    return text.endsWith(cut) ? text.slice(0, text.length - cut.length) : text;
+  },
+  format: ([spec, ...values], where) => {
+    let index = 0;
+    return str(spec, where).replace(/%[sd%]/g, (match) => (match === "%%" ? "%" : str(values[index++] ?? "", where)));
+  },
+};
+
 /** Concrete values of a synthesized app. */
 export class TerraformValues {
   public readonly refs: References;
@@ -342,15 +424,45 @@ export class TerraformValues {
     if (POLICY_VARIABLE.test(expression)) {
       return `\${${expression}}`;
     }
-    if (!REFERENCE.test(expression)) {
-      throw new UnresolvedValue(`\${${expression}} in stack ${stack} is an expression, not a reference the proof can follow`);
+    const value = this.expression(stack, expression, depth);
+    if (typeof value !== "string") {
+      throw new UnresolvedValue(`\${${expression}} in stack ${stack} is a list, not a string`);
     }
-    const resolution = this.refs.resolve(stack, `\${${expression}}`);
-    if (!resolution.ok) {
-      throw new UnresolvedValue(resolution.reason);
+    return value;
+  }
+
+  /** A reference, a quoted string, a number or a call of a function of {@link FUNCTIONS}. */
+  private expression(stack: string, expression: string, depth: number): string | string[] {
+    const text = expression.trim();
+    if (REFERENCE.test(text)) {
+      const resolution = this.refs.resolve(stack, `\${${text}}`);
+      if (!resolution.ok) {
+        throw new UnresolvedValue(resolution.reason);
+      }
+      const { ref } = resolution;
+      return this.attribute({ stack: ref.stack, type: ref.type, name: ref.name }, ref.attribute, depth + 1);
     }
-    const { ref } = resolution;
-    return this.attribute({ stack: ref.stack, type: ref.type, name: ref.name }, ref.attribute, depth + 1);
+    if (/^"[\s\S]*"$/.test(text)) {
+      let literal: unknown;
+      try {
+        literal = parseHclExpression(text);
+      } catch (error) {
+        throw new UnresolvedValue(`${text} in stack ${stack} is not a well-formed string (${(error as Error).message})`);
+      }
+      if (typeof literal === "string") {
+        return this.resolveString(stack, literal, depth + 1);
+      }
+    }
+    if (/^-?\d+$/.test(text)) {
+      return text;
+    }
+    const call = /^([a-z_][a-z0-9_]*)\(([\s\S]*)\)$/.exec(text);
+    const fn = call === null ? undefined : FUNCTIONS[call[1]];
+    if (call === null || fn === undefined) {
+      throw new UnresolvedValue(`\${${text}} in stack ${stack} is an expression the proof cannot evaluate (references, quoted strings and ${Object.keys(FUNCTIONS).join(", ")}() are)`);
+    }
+    const args = splitArguments(call[2]).map((argument) => this.expression(stack, argument, depth + 1));
+    return fn(args, `\${${text}} in stack ${stack}`);
   }
 
   private context(address: Address, config: Block, depth: number): ResourceContext {

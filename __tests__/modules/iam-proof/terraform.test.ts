@@ -45,9 +45,19 @@ describe("Terraform values made concrete", () => {
     expect(values.resolveString("consumer", "${aws_kms_key.key.key_id}")).toBe(key.split("/")[1]);
   });
 
+  test("the Terraform functions constructs write into policies: replace (text or /regex/), element(split(...)), join, format", () => {
+    expect(values.resolveString("producer", '${replace(aws_iam_role.task.arn, ":role/", ":policy/")}')).toBe("arn:aws:iam::123456789012:policy/service/proximate-task");
+    expect(values.resolveString("producer", '${replace(aws_opensearch_domain.catalog.arn, "/:domain/.*$/", ":domain/*")}')).toBe("arn:aws:es:eu-west-2:123456789012:domain/*");
+    expect(values.resolveString("producer", 'arn:${element(split(":", aws_iam_role.task.arn), 1)}:es:eu-west-2:${element(split(":", aws_iam_role.task.arn), 4)}:domain/x')).toBe(
+      "arn:aws:es:eu-west-2:123456789012:domain/x",
+    );
+    expect(values.resolveString("producer", '${join("/", split(":", "a:b"))}-${format("%s-%s", "x", aws_cloudwatch_log_group.logs.name)}')).toBe("a/b-x-/proximate/x");
+  });
+
   test("IAM policy variables are left alone; expressions and unmodelled attributes are refused, not guessed", () => {
     expect(values.resolveString("producer", "arn:aws:s3:::b/${aws:username}/*")).toBe("arn:aws:s3:::b/${aws:username}/*");
-    expect(() => values.resolveString("producer", '${replace(aws_s3_bucket.bundle.arn, "a", "b")}')).toThrow(UnresolvedValue);
+    expect(() => values.resolveString("producer", '${sha256(aws_s3_bucket.bundle.arn)}')).toThrow(UnresolvedValue);
+    expect(() => values.resolveString("producer", "${var.x}")).toThrow("is an expression the proof cannot evaluate");
     expect(() => values.resolveString("producer", "${aws_s3_bucket.bundle.website_endpoint}")).toThrow(
       "aws_s3_bucket.bundle.website_endpoint (stack producer) is computed by AWS and the proof does not model it",
     );

@@ -315,6 +315,29 @@ describe("the IAM proof of the default topology", () => {
       expect(calls(otherNamespace, "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData")[0].resources[0].reason).toContain("would allow but its Condition");
     });
 
+    test("code shipped in the task definition (a Dask preload in an environment variable), its settings filling condition keys", () => {
+      const preload = [
+        '"""Demand of the pools, published by a scheduler preload."""',
+        "import boto3",
+        "",
+        "class Publisher:",
+        "    def publish(self, region, data):",
+        '        cloudwatch = boto3.client("cloudwatch", region_name=region)',
+        "        cloudwatch.put_metric_data(Namespace=self.namespace, MetricData=data)",
+        "",
+      ].join("\n");
+      const shipped = mutate(output, (stacks) => {
+        const definition = resource(stacks, "scheduler-eu-west-2", "aws_ecs_task_definition", "scheduler/task");
+        const containers = JSON.parse(definition.container_definitions);
+        containers[0].environment.push({ name: "PROXIMATE_SCALING", value: JSON.stringify({ namespace: "Proximate/proximate" }) }, { name: "PROXIMATE_SCALING_PY", value: preload });
+        definition.container_definitions = JSON.stringify(containers);
+        grant({ ...metrics, Condition: { StringEquals: { "cloudwatch:namespace": "Proximate/proximate" } } })(stacks);
+      });
+      const [put] = calls(prove(shipped), "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData");
+      expect(put.call).toMatchObject({ context: { "cloudwatch:namespace": "Proximate/proximate" }, derivedFrom: expect.stringMatching(/container scheduler environment PROXIMATE_SCALING_PY:7 \(code in the task definition\)$/) });
+      expect(put.allowed).toBe(true);
+    });
+
     test("worker task protection through the ECS agent, and the notebook finding the catalog's endpoint", () => {
       const verdict2 = prove(output, sources);
       const protection = calls(verdict2, "proximate-us-east-1-worker-task", "ecs:UpdateTaskProtection")[0].call;

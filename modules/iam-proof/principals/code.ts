@@ -26,6 +26,11 @@ export interface Wiring {
   readonly domains: readonly string[];
   /** ECS cluster of a task (task protection). */
   readonly clusterName?: string;
+  /**
+   * Settings the code reads (environment variables, keys of JSON-valued ones; lower case): the
+   * value of an argument the code passes from its configuration (`Namespace=self.namespace`).
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** Every string in a nested value. */
@@ -148,7 +153,10 @@ export function addCodeCall(derivation: Derivation, principal: PrincipalInfo, ca
     return;
   }
   const context: Record<string, string> = {};
-  for (const [name, value] of Object.entries(call.params)) {
+  const configured = Object.fromEntries(
+    (call.named ?? []).filter((name) => call.params[name] === undefined && wiring.settings?.[name.toLowerCase()] !== undefined).map((name) => [name, wiring.settings?.[name.toLowerCase()] as string]),
+  );
+  for (const [name, value] of Object.entries({ ...configured, ...call.params })) {
     const key = `${action.service}:${name.toLowerCase()}`;
     if (conditionKeyExists(key) && action.conditionKeys.some((listed) => listed.toLowerCase() === key)) {
       context[key] = value;

@@ -13,7 +13,8 @@
  */
 import { Address } from "../../reachability/references";
 import { Block } from "../../reachability/synth-output";
-import { addCodeCalls } from "./code";
+import { scanPythonText } from "../code-scan";
+import { addCodeCall, addCodeCalls } from "./code";
 import { blocks, Derivation, PrincipalInfo, unknownId, where } from "./context";
 
 const EXECUTION_ROLE_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
@@ -29,6 +30,36 @@ interface Container {
   readonly entryPoint?: readonly string[];
   readonly logConfiguration?: { readonly logDriver?: string; readonly options?: Readonly<Record<string, string>> };
   readonly secrets?: readonly { readonly valueFrom?: string }[];
+  readonly environment?: readonly { readonly name?: string; readonly value?: string }[];
+}
+
+/** Python code a container receives in its environment (a preload written to a file by its command). */
+function looksLikePython(value: string): boolean {
+  return /(^|\n)(import |from \S+ import )/.test(value) && /(^|\n)(def |class |async def )/m.test(value);
+}
+
+/** Settings a container's code reads: environment variables and the keys of JSON-valued ones (lower case). */
+function settingsOf(containers: readonly Container[]): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const { name, value } of containers.flatMap((container) => container.environment ?? [])) {
+    if (name === undefined || value === undefined || looksLikePython(value)) {
+      continue;
+    }
+    settings[name.toLowerCase()] = value;
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+        for (const [key, item] of Object.entries(parsed)) {
+          if (typeof item === "string" || typeof item === "number") {
+            settings[key.toLowerCase()] = String(item);
+          }
+        }
+      }
+    } catch {
+      // not JSON: the variable itself is the setting
+    }
+  }
+  return settings;
 }
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].*)?$/;
@@ -64,13 +95,24 @@ export function deriveEcsTasks(derivation: Derivation): void {
       const principal = derivation.principal({ name: `${task.caller.name} (task role of task ${family})`, caller: task.caller, region, derivedFrom: label });
       derivation.assumedBy(task.caller, "ecs-tasks.amazonaws.com", region, label);
       const clusterName = clusterOf(derivation, address);
+      const wiring = { arns: [], s3: [], domains: [], settings: settingsOf(containers), ...(clusterName !== undefined ? { clusterName } : {}) };
       addCodeCalls(
         derivation,
         principal,
         { kind: "ecs-task", family, commands },
-        { arns: [], s3: [], domains: [], ...(clusterName !== undefined ? { clusterName } : {}) },
+        wiring,
         commands.map((command, index) => ({ text: command, where: `${label} container ${containers[index].name ?? index} command` })),
       );
+      // Code shipped in the task definition itself (a Dask preload in an environment variable).
+      for (const container of containers) {
+        for (const variable of container.environment ?? []) {
+          if (variable.value !== undefined && looksLikePython(variable.value)) {
+            for (const call of scanPythonText(variable.value, `${label} container ${container.name ?? "?"} environment ${variable.name ?? "?"}`)) {
+              addCodeCall(derivation, principal, call, wiring, "code in the task definition");
+            }
+          }
+        }
+      }
       if (mountsLustre(derivation, address, config)) {
         derivation.s3Reads(principal, derivation.datasetsOf(address.stack), "dataset fallback reads", `${label} (mounts the Region's Lustre data; scripts/python/proximate/data.py reads S3 when a file is not on Lustre)`, { list: true, get: true }, DATASET_DOC);
       }

@@ -31,8 +31,14 @@ export function deriveAlarms(derivation: Derivation): void {
     if (region === undefined || alarmArn === undefined) {
       continue;
     }
+    // SNS topics only (other actions, e.g. scaling policies, are AWS's own calls).
     const actions = ["alarm_actions", "ok_actions", "insufficient_data_actions"].flatMap((argument) =>
-      list(config[argument]).map((value) => derivation.attempt(label, () => derivation.values.resolveString(address.stack, String(value)))),
+      list(config[argument])
+        .filter((value) => {
+          const target = derivation.values.addressOf(address.stack, value);
+          return target === undefined ? /:sns:/.test(String(value)) : target.type === "aws_sns_topic";
+        })
+        .map((value) => derivation.attempt(label, () => derivation.values.resolveString(address.stack, String(value)))),
     );
     const topics = [...new Set(actions.filter((arn): arn is string => arn !== undefined && /^arn:aws[a-z-]*:sns:/.test(arn)))];
     if (topics.length === 0) {
