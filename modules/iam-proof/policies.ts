@@ -105,6 +105,8 @@ export function collectPolicies(values: TerraformValues, managed: ManagedPolicie
   const keys = new Map<string, KmsKey>();
   const ownedArns = new Set<string>();
   const account = values.account;
+  // One read per policy document, however many roles hold it.
+  const reads = new Map<PolicySource, ReturnType<typeof readPolicy>>();
 
   const attempt = <T>(where: PolicySource, fn: () => T): T | undefined => {
     try {
@@ -183,7 +185,6 @@ export function collectPolicies(values: TerraformValues, managed: ManagedPolicie
     role.grants.set(where, [...(role.grants.get(where) ?? []), holder]);
   }
 
-  const reads = new Map<PolicySource, ReturnType<typeof readPolicy>>();
   function addIdentity(role: MutableRole, where: PolicySource, argument: unknown, holder: Address, stack = where.stack): void {
     let read = reads.get(where);
     if (read === undefined) {

@@ -141,6 +141,7 @@ const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Getter>>>> = {
   },
   aws_fsx_lustre_file_system: {
     id: fsxId,
+    owner_id: (r) => r.account,
     arn: arn("fsx", "file-system", (r) => ({ FileSystemId: fsxId(r) })),
     dns_name: (r) => `${fsxId(r)}.fsx.${r.region}.amazonaws.com`,
     mount_name: (r) => r.symbolic("", 8),
@@ -174,6 +175,7 @@ const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Getter>>>> = {
     arn: arn("sagemaker", "notebook-instance-lifecycle-config", (r) => ({ NotebookInstanceLifecycleConfigName: r.arg("name").toLowerCase() })),
   },
   aws_security_group: {
+    owner_id: (r) => r.account,
     id: (r) => r.symbolic("sg-", 17),
     arn: arn("ec2", "security-group", (r) => ({ SecurityGroupId: r.symbolic("sg-", 17) })),
   },
@@ -182,6 +184,7 @@ const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Getter>>>> = {
     arn: arn("ec2", "subnet", (r) => ({ SubnetId: r.symbolic("subnet-", 17) })),
   },
   aws_vpc: {
+    owner_id: (r) => r.account,
     id: (r) => r.symbolic("vpc-", 17),
     arn: arn("ec2", "vpc", (r) => ({ VpcId: r.symbolic("vpc-", 17) })),
   },
