@@ -53,8 +53,9 @@ export interface Call {
   /** The AWS documentation that says the call is made (and with which permission). */
   readonly doc?: string;
   /**
-   * The resource whose creation AWS checks this call against (a Lambda function in a VPC is
-   * refused when its role cannot create network interfaces): the grant must exist before it.
+   * The resource whose creation makes or checks this call (a Lambda function in a VPC is refused
+   * when its role cannot create network interfaces; a deploy-time invocation runs the function):
+   * the grant must exist before Terraform creates it.
    */
   readonly checkedWhenCreating?: Address;
 }

@@ -114,7 +114,7 @@ export function inCreationOrder(world: PolicyWorld, order: CreationOrder, verdic
       ...resource,
       allowed: false,
       allowedBy: [],
-      reason: `allowed by ${identity.map(describeStatement).join("; ")}, but AWS checks it when creating ${creating.stack} ${creating.type}.${creating.name}, which neither references nor depends on ${late}: Terraform may create them in parallel`,
+      reason: `allowed by ${identity.map(describeStatement).join("; ")}, but it is made while Terraform creates ${creating.stack} ${creating.type}.${creating.name}, which neither references nor depends on ${late}: Terraform may create them in parallel`,
     };
   });
   return { ...verdict, allowed: resources.every((resource) => resource.allowed), resources };

@@ -135,7 +135,7 @@ describe("the IAM proof of the default topology", () => {
     const [create] = calls(unordered, "proximate-indexer-us-east-1", "ec2:CreateNetworkInterface");
     expect(create.allowed).toBe(false);
     expect(create.resources[0].reason).toMatch(
-      /^allowed by arn:aws:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole statement 1 .*, but AWS checks it when creating indexer-us-east-1 aws_lambda_function\.indexer, which neither references nor depends on indexer-us-east-1 aws_iam_role_policy_attachment\.indexer_vpc-access_\w+: Terraform may create them in parallel$/,
+      /^allowed by arn:aws:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole statement 1 .*, but it is made while Terraform creates indexer-us-east-1 aws_lambda_function\.indexer, which neither references nor depends on indexer-us-east-1 aws_iam_role_policy_attachment\.indexer_vpc-access_\w+: Terraform may create them in parallel$/,
     );
     const ordered = prove(
       mutate(output, (stacks) => {
@@ -145,6 +145,20 @@ describe("the IAM proof of the default topology", () => {
       }),
     );
     expect(calls(ordered, "proximate-indexer-us-east-1", "ec2:CreateNetworkInterface")[0].allowed).toBe(true);
+  });
+
+  test("the first run at deploy: the indexer starts the pipeline while Terraform creates the invocation, so its grant must come first", () => {
+    const [start] = calls(verdict, "proximate-indexer-us-east-1", "states:StartExecution");
+    expect(start.allowed).toBe(true);
+    expect(start.call.checkedWhenCreating).toEqual({ stack: "indexer-us-east-1", type: "aws_lambda_invocation", name: expect.stringMatching(/^refresh_first-run_/) });
+    const unordered = prove(
+      mutate(output, (stacks) => {
+        delete resource(stacks, "indexer-us-east-1", "aws_lambda_invocation", "refresh/first-run").depends_on;
+      }),
+    );
+    expect(calls(unordered, "proximate-indexer-us-east-1", "states:StartExecution")[0].resources[0].reason).toMatch(
+      /^allowed by indexer-us-east-1 aws_iam_role_policy\.refresh_indexer-starts-pipeline_\w+ \(start-first-refresh\) statement 1, but it is made while Terraform creates indexer-us-east-1 aws_lambda_invocation\.refresh_first-run_\w+, which neither references nor depends on/,
+    );
   });
 
   test("dropping a needed statement is reported at the call that breaks, with the missing permission", () => {

@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { actionData, arnVariables, conditionKeyExists, resourceTypeData } from "../iam-data";
 import { globMatches } from "../glob";
 import { actionOfOperation, CodeCall, scanPython, scanShell, scanTypeScript, typeScriptClosure } from "../code-scan";
+import { Address } from "../../reachability/references";
 import { CodeSource, CodeTarget } from "./code-sources";
 import { Derivation, PrincipalInfo, S3Location, SYMBOLIC_OBJECT_KEY, unknownId } from "./context";
 
@@ -31,6 +32,11 @@ export interface Wiring {
    * value of an argument the code passes from its configuration (`Namespace=self.namespace`).
    */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Values a deploy-time invocation hands the code (`aws_lambda_invocation` input), with that
+   * invocation: a call on such a resource happens while Terraform creates the invocation.
+   */
+  readonly invokedAtCreation?: ReadonlyMap<string, Address>;
 }
 
 /** Every string in a nested value. */
@@ -169,12 +175,16 @@ export function addCodeCall(derivation: Derivation, principal: PrincipalInfo, ca
     return;
   }
   for (const variant of variants) {
+    const creating = Object.values(variant.resources)
+      .map((arn) => wiring.invokedAtCreation?.get(arn))
+      .find((address) => address !== undefined);
     derivation.add(principal, {
       action: `${action.service}:${action.name}`,
       resources: variant.resources,
       context: { ...context, ...variant.context },
-      purpose: `${call.service}:${call.operation}${variant.label}`,
+      purpose: `${call.service}:${call.operation}${variant.label}${creating !== undefined ? ` (also while Terraform creates ${creating.type}.${creating.name})` : ""}`,
       derivedFrom,
+      ...(creating !== undefined ? { checkedWhenCreating: creating } : {}),
     });
   }
 }

@@ -5,6 +5,7 @@
  * variables, `aws_lambda_invocation` inputs and the payloads state machines send it.
  */
 import { readJsonArgument } from "../../guardrails/hcl";
+import { Address } from "../../reachability/references";
 import { addCodeCalls, domainsIn, stringsIn } from "./code";
 import { blocks, Derivation, parseS3Uri, S3Location, unknownId, where } from "./context";
 
@@ -67,6 +68,7 @@ export function deriveLambdaFunctions(derivation: Derivation): void {
 
     // Wiring: environment, deploy-time invocations, run-time payloads.
     const given: unknown[] = [];
+    const invokedAtCreation = new Map<string, Address>();
     const environment = blocks(config.environment)[0]?.variables;
     if (environment !== undefined) {
       given.push(derivation.attempt(principal.name, () => derivation.values.resolveDeep(address.stack, environment)));
@@ -78,7 +80,11 @@ export function deriveLambdaFunctions(derivation: Derivation): void {
       }
       const read = readJsonArgument(invocationConfig.input);
       if ("document" in read) {
-        given.push(derivation.attempt(principal.name, () => derivation.values.resolveDeep(invocation.stack, read.document)));
+        const input = derivation.attempt(principal.name, () => derivation.values.resolveDeep(invocation.stack, read.document));
+        given.push(input);
+        stringsIn(input)
+          .filter((value) => value.startsWith("arn:"))
+          .forEach((arn) => invokedAtCreation.set(arn, invocation));
       }
     }
     given.push(...(derivation.inputs.get(functionArn) ?? []));
@@ -90,6 +96,11 @@ export function deriveLambdaFunctions(derivation: Derivation): void {
         s3.set(`${location.bucket}/${location.prefix}`, location);
       }
     }
-    addCodeCalls(derivation, principal, { kind: "lambda", functionName }, { arns: strings.filter((value) => value.startsWith("arn:")), s3: [...s3.values()], domains: domainsIn(derivation, strings) });
+    addCodeCalls(derivation, principal, { kind: "lambda", functionName }, {
+      arns: strings.filter((value) => value.startsWith("arn:")),
+      s3: [...s3.values()],
+      domains: domainsIn(derivation, strings),
+      invokedAtCreation,
+    });
   }
 }
