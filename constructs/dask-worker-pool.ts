@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
@@ -19,8 +19,8 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NANNY_PORTS, SCHEDULER_PORT, WORKER_ENVIRONMENT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
-import { ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
+import { datasetHealthCheck, NANNY_PORTS, SCHEDULER_PORT, WORKER_ENVIRONMENT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
+import { datasetMountPaths, ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
 import { PoolPlan } from "../modules/config/topology";
 import { datasetReadStatements, serviceTrust } from "../modules/iam";
 import { LUSTRE_PORTS } from "../modules/network/ports";
@@ -53,6 +53,12 @@ export interface DaskWorkerPoolProps {
    * @default none: workers read the datasets from S3
    */
   readonly lustre?: LustreMount;
+  /**
+   * What must exist before any host boots: the file system's data repository associations (a
+   * host that finds a dataset path missing does not join the cluster).
+   * @default none
+   */
+  readonly dataDependencies?: readonly ITerraformDependable[];
   /** @default 30 */
   readonly logRetentionDays?: number;
 }
@@ -189,7 +195,12 @@ export class DaskWorkerPool extends Construct {
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
       networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [this.instanceSecurityGroup.id] }],
       monitoring: { enabled: true },
-      userData: Fn.base64encode(ecsInstanceUserData(this.cluster.name, props.lustre)),
+      userData: Fn.base64encode(
+        ecsInstanceUserData(this.cluster.name, props.lustre, {
+          agentReservedMemoryMiB: sizing.agentReservedMemoryMiB,
+          tasksMemoryMiB: sizing.taskMemoryMiB * sizing.tasksPerInstance,
+        }),
+      ),
       tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.namePrefix}-dask-worker-host` } }],
     });
     this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
@@ -202,6 +213,7 @@ export class DaskWorkerPool extends Construct {
       protectFromScaleIn: true,
       tag: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
       lifecycle: { ignoreChanges: ["desired_capacity"] },
+      dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,
     });
     this.capacityProvider = new EcsCapacityProvider(this, "capacity", {
       name: `${props.namePrefix}-workers`,
@@ -239,6 +251,7 @@ export class DaskWorkerPool extends Construct {
           // awsvpc: every task has its own interface, so the pinned port ranges in the command
           // need no port mappings; the task security group names them.
           mountPoints: props.lustre ? [{ sourceVolume: "lustre", containerPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT, readOnly: true }] : [],
+          healthCheck: props.lustre ? datasetHealthCheck(datasetMountPaths(props.lustre)) : undefined,
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
           stopTimeout: 60,
           logConfiguration: {

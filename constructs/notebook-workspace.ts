@@ -98,7 +98,7 @@ export class NotebookWorkspace extends Construct {
       cidrIpv4: "0.0.0.0/0",
     });
 
-    new IamRolePolicy(this, "policy", {
+    const rolePolicy = new IamRolePolicy(this, "policy", {
       role: props.role.id,
       name: "notebook",
       policy: Fn.jsonencode(
@@ -139,7 +139,17 @@ export class NotebookWorkspace extends Construct {
       kmsKeyId: this.key.id,
       volumeSize: props.volumeSizeGiB ?? 20,
       lifecycleConfigName: this.lifecycle.name,
-      platformIdentifier: "notebook-al2-v3",
+      // Amazon Linux 2023 (NOTEBOOK_PLATFORM): AL2 notebook instances can be neither created nor
+      // restarted since 2026-07-01. The AWS provider pinned here (5.100.0) validates
+      // platform_identifier against the AL1/AL2 identifiers only and rejects "notebook-al2023-v1";
+      // the attribute is optional and computed, and SageMaker's default platform is
+      // notebook-al2023-v1 (CreateNotebookInstance), so it is left to that default.
+      // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstance.html
+      // https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html
+      // The on-create/on-start scripts read the bundle with the role's policy: create the instance
+      // after it (IAM is eventually consistent).
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+      dependsOn: [rolePolicy],
     });
   }
 }

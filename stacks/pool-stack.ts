@@ -60,6 +60,7 @@ export class PoolStack extends RegionStack {
       pool: plan.workers,
       datasetUris,
       lustre: this.lustre.mount,
+      dataDependencies: [...this.lustre.associations.values()],
       logRetentionDays: topology.logRetentionDays,
     });
     this.lustre.allowClient("worker-hosts", this.workers.instanceSecurityGroup);
@@ -71,6 +72,7 @@ export class PoolStack extends RegionStack {
         subnet: vpc.privateSubnets[0],
         datasetUris,
         lustre: this.lustre.mount,
+        dataDependencies: [...this.lustre.associations.values()],
       });
       this.lustre.allowClient("data-host", this.dataHost.securityGroup);
     }

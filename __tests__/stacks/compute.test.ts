@@ -127,6 +127,15 @@ describe("worker pool", () => {
     expect(workerScript(custom, "us-west-2")).toContain("--resources pool-us-west-2=4 ");
   });
 
+  test("worker tasks are sized from what the ECS agent registers, and hosts reserve memory for the agent and the OS", () => {
+    const stack = app.stack("pool-us-east-1");
+    // m6i.xlarge: 16384 MiB advertised, about 15711 MiB MemTotal, 512 MiB ECS_RESERVED_MEMORY.
+    expect(stack.resource("aws_ecs_task_definition", "workers/task").memory).toBe("15035");
+    const userData = stack.resource("aws_launch_template", "workers/launch-template").user_data as string;
+    expect(userData).toContain("ECS_RESERVED_MEMORY=512");
+    expect(userData).toContain("-lt 15035 ]");
+  });
+
   test("the worker task role reads only the Region's datasets", () => {
     const policy = app.stack("pool-us-west-2").resource("aws_iam_role_policy", "workers/roles/task-policy").policy as string;
     expect(policy).toContain("arn:aws:s3:::cmip6-pds/CMIP6/ScenarioMIP/MOHC/*");

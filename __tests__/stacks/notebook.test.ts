@@ -26,6 +26,25 @@ describe("notebook stack", () => {
     expect(instance.subnet_id).toMatch(/cross-stack-reference-input-network-eu-west-2\.outputs\..*private-eu-west-2a/);
     expect(instance.role_arn).toMatch(/cross-stack-reference-input-identity-eu-west-2\.outputs\..*notebook.*arn/);
     expect(stack.resource("aws_kms_key", "notebook/key").enable_key_rotation).toBe(true);
+    // The lifecycle scripts run at creation with the role's policy: the instance waits for it.
+    expect(instance.depends_on).toEqual([stack.address("aws_iam_role_policy", "notebook/policy")]);
+  });
+
+  test("the notebook runs on Amazon Linux 2023, not on Amazon Linux 2 (end of support 2026-06-30)", () => {
+    const instance = stack.resource("aws_sagemaker_notebook_instance", "notebook/Default");
+    // The pinned provider rejects "notebook-al2023-v1"; left unset, SageMaker's default is AL2023.
+    expect(instance.platform_identifier).toBeUndefined();
+    expect(JSON.stringify(stack.json)).not.toMatch(/notebook-al[12]-/);
+  });
+
+  test("the lifecycle uses the AL2023 conda_python3 environment, checks its Python, and installs with its pip", () => {
+    const script = onStartScript(stack);
+    expect(script).toContain("test -d /home/ec2-user/anaconda3/envs/python3 ||");
+    expect(script).toContain("source /home/ec2-user/anaconda3/bin/activate python3");
+    expect(script).toContain("sys.version_info >= (3, 9)");
+    expect(script).toMatch(/python -m pip install --quiet --no-cache-dir dask==/);
+    expect(script).not.toMatch(/\byum\b/);
+    expect(script).not.toMatch(/(^|\n)pip install/);
   });
 
   test("the lifecycle installs exactly the cluster image's Dask and distributed", () => {

@@ -1,6 +1,6 @@
 import { Problem } from "../errors";
 import { blocksOverlap, Ipv4Block, parseIpv4Cidr } from "../network/cidr";
-import { INSTANCE_TYPES } from "../compute/instance-types";
+import { INSTANCE_TYPES, maxAwsvpcTasks } from "../compute/instance-types";
 import { DEFAULTS, FARGATE_SIZES, isFargateSize } from "./defaults";
 import { defaultTransitGatewayAsn, isAwsRegion } from "./regions";
 import { LIMITS, S3_URI_PATTERN } from "./schema";
@@ -434,6 +434,37 @@ const poolBounds: ConfigRule = {
   },
 };
 
+const poolTaskEnis: ConfigRule = {
+  id: "pool-task-enis",
+  description:
+    "A host holds no more awsvpc worker tasks than it has network interfaces besides its own (each task takes one; no ENI trunking). " +
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      const merged = { ...DEFAULTS.pool, ...(isObject(input.pool) ? input.pool : {}), ...(isObject(worker.raw.pool) ? worker.raw.pool : {}) } as Record<string, unknown>;
+      const where = isObject(worker.raw.pool) ? `${worker.path}.pool` : isObject(input.pool) ? "pool" : `${worker.path}.pool`;
+      const name = merged.instanceType;
+      const type = typeof name === "string" ? INSTANCE_TYPES[name] : undefined;
+      const tasks = merged.tasksPerInstance;
+      if (type === undefined || typeof tasks !== "number" || tasks <= maxAwsvpcTasks(type)) {
+        continue;
+      }
+      problems.push({
+        path: `${where}.tasksPerInstance`,
+        value: tasks,
+        message: `needs ${tasks} network interfaces for its awsvpc tasks, but ${String(name)} attaches ${type.maxNetworkInterfaces} and one is the host's own, so tasks beyond ${maxAwsvpcTasks(type)} would never be placed in ${String(worker.raw.region)}`,
+        allowed: `1 to ${maxAwsvpcTasks(type)} on ${String(name)}, or an instance type with more network interfaces`,
+        rule: this.id,
+      });
+    }
+    return problems;
+  },
+};
+
 const publicDashboard: ConfigRule = {
   id: "dashboard-https",
   description: "A public dashboard is served over HTTPS only, so it needs a certificate.",
@@ -488,6 +519,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   asnUnique,
   schedulerSize,
   poolBounds,
+  poolTaskEnis,
   publicDashboard,
   catalogNodes,
 ];

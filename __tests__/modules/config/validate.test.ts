@@ -52,6 +52,8 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "pool-bounds", edit: (c) => { c.workers[0].pool = { minTasks: 5, maxTasks: 2 }; }, path: "workers[0].pool.minTasks", value: 5, says: /exceeds maxTasks \(2\)/ },
   { rule: "pool-bounds", edit: (c) => { c.pool = { maxTasks: 30, maxInstances: 10 }; }, path: "pool.maxTasks", value: 30, says: /at most maxInstances x tasksPerInstance = 10/ },
   { rule: "pool-bounds", edit: (c) => { c.pool = { instanceType: "m6i.large", tasksPerInstance: 4 }; }, path: "pool.tasksPerInstance", value: 4, says: /less than one vCPU on m6i.large/ },
+  { rule: "pool-task-enis", edit: (c) => { c.pool = { instanceType: "m6i.xlarge", tasksPerInstance: 4 }; }, path: "pool.tasksPerInstance", value: 4, says: /needs 4 network interfaces for its awsvpc tasks, but m6i.xlarge attaches 4 and one is the host's own.*allowed: 1 to 3 on m6i.xlarge/ },
+  { rule: "pool-task-enis", edit: (c) => { c.workers[1].pool = { instanceType: "r7i.8xlarge", tasksPerInstance: 8 }; }, path: "workers[1].pool.tasksPerInstance", value: 8, says: /allowed: 1 to 7 on r7i.8xlarge/ },
   { rule: "pool-count", edit: (c) => { c.pool = { minTasks: -1 }; }, path: "pool.minTasks", value: -1, says: /whole number from 0 to 1000/ },
   { rule: "instance-type", edit: (c) => { c.workers[1].pool = { instanceType: "t2.nano" }; }, path: "workers[1].pool.instanceType", value: "t2.nano", says: /one of m6i.large/ },
   { rule: "dask-image", edit: (c) => { c.dask = { image: "daskdev/dask:latest" }; }, path: "dask.image", value: "daskdev/dask:latest", says: /pangeo-notebook:2024.06.21/ },
