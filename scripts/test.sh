@@ -5,12 +5,13 @@
 #   3. terraform validate + terraform test (mock provider) of every stack of the default
 #      topology and of a generated topology with four worker Regions
 #   4. the reachability proof (every Dask flow passes, nothing outside is exposed) of both
-#   5. the edge configs of the validator (every Region as client and worker, 16 workers x 8
+#   5. the IAM proof (every principal's calls allowed, every policy valid against AWS's data) of both
+#   6. the edge configs of the validator (every Region as client and worker, 16 workers x 8
 #      datasets, /24 CIDRs, longest names, each backend, limits): synth + guardrails (AWS's own
-#      constraints) + reachability proof (+ IAM proof once scripts/verify/iam.ts exists) +
-#      terraform validate of every distinct stack, bundled per config
-#   6. the Python helper's tests (Debian's pytest on /usr/bin/python3)
-#   7. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
+#      constraints) + reachability proof + IAM proof + terraform validate of every distinct
+#      stack, bundled per config
+#   7. the Python helper's tests (Debian's pytest on /usr/bin/python3)
+#   8. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
 #      chromium and librsvg2-bin when missing; says loudly when it cannot, and skips)
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
@@ -56,6 +57,15 @@ for out in "$work/out-default" "$work/out-four"; do
   tail -n 1 "$out.reachability.txt"
 done
 if [ "$verify_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
+step "IAM proof of both synthesized topologies"
+iam_ok=1
+for out in "$work/out-default" "$work/out-four"; do
+  npx tsx scripts/verify/iam.ts "$out" > "$out.iam.txt" || iam_ok=0
+  grep -E "DENIED|FAIL" "$out.iam.txt" | cut -c1-400 | head -n 20
+  tail -n 2 "$out.iam.txt"
+done
+if [ "$iam_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
 step "terraform validate + terraform test (offline, mock provider)"
 npx tsx scripts/verify/terraform-check.ts --jobs "${PROXIMATE_TF_JOBS:-2}" "$work/out-default" "$work/out-four" | tee "$work/terraform.log"
