@@ -63,9 +63,12 @@ describe("AWS calls read from code", () => {
     expect(calls[1].where).toBe("plugin.py:5");
   });
 
-  test("the notebook helper signs its catalog queries as es POSTs", () => {
+  test("the notebook helper finds the catalog domain by name and signs its queries as es POSTs", () => {
     const helper = join(projectDir, "scripts", "python", "proximate", "catalog.py");
-    expect(scanPython([helper], projectDir).map((call) => `${call.service} ${call.operation} ${call.path}`)).toEqual(["es POST /index/_search"]);
+    expect(scanPython([helper], projectDir).map((call) => `${call.service} ${call.operation}${call.path === undefined ? "" : ` ${call.path}`}`)).toEqual([
+      "es DescribeDomain",
+      "es POST /index/_search",
+    ]);
   });
 
   test("shell: aws CLI commands", () => {

@@ -325,36 +325,38 @@ describe("the IAM proof of the default topology", () => {
     const metrics = { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Proximate/Dask" } } };
 
     test("a scheduler plugin's PutMetricData, with its namespace condition", () => {
+      // The product's own scaling preload publishes too (namespace Proximate/proximate, granted):
+      // follow the planted plugin's call, whose namespace no policy grants.
+      const planted = (verdict: ReturnType<typeof prove>) =>
+        calls(verdict, "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData").filter((c) => c.call.derivedFrom.includes("scheduler_plugin.py"));
       const without = prove(output, sources);
-      const [put] = calls(without, "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData");
+      const [put] = planted(without);
       expect(put.call).toMatchObject({ context: { "cloudwatch:namespace": "Proximate/Dask" }, derivedFrom: expect.stringContaining("scheduler_plugin.py:3") });
       expect(put.allowed).toBe(false);
-      expect(calls(prove(mutate(output, grant(metrics)), sources), "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData")[0].allowed).toBe(true);
+      expect(planted(prove(mutate(output, grant(metrics)), sources))[0].allowed).toBe(true);
       const otherNamespace = prove(mutate(output, grant({ ...metrics, Condition: { StringEquals: { "cloudwatch:namespace": "Other" } } })), sources);
-      expect(calls(otherNamespace, "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData")[0].resources[0].reason).toContain("would allow but its Condition");
+      expect(planted(otherNamespace)[0].resources[0].reason).toContain("would allow but its Condition");
     });
 
-    test("code shipped in the task definition (a Dask preload in an environment variable), its settings filling condition keys", () => {
-      const preload = [
-        '"""Demand of the pools, published by a scheduler preload."""',
-        "import boto3",
-        "",
-        "class Publisher:",
-        "    def publish(self, region, data):",
-        '        cloudwatch = boto3.client("cloudwatch", region_name=region)',
-        "        cloudwatch.put_metric_data(Namespace=self.namespace, MetricData=data)",
-        "",
-      ].join("\n");
-      const shipped = mutate(output, (stacks) => {
+    test("code shipped in the task definition (the scaling preload in an environment variable), its settings filling condition keys", () => {
+      // The product's scheduler task carries its Dask preload as PROXIMATE_SCALING_PY and the
+      // settings it reads (the metric namespace) as PROXIMATE_SCALING.
+      const puts = calls(prove(output), "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData");
+      expect(puts.length).toBeGreaterThan(0);
+      for (const put of puts) {
+        expect(put.call).toMatchObject({ context: { "cloudwatch:namespace": "Proximate/proximate" }, derivedFrom: expect.stringMatching(/container scheduler environment PROXIMATE_SCALING_PY:\d+ \(code in the task definition\)$/) });
+        expect(put.allowed).toBe(true);
+      }
+      // Another namespace in the settings is a call the namespace condition refuses.
+      const elsewhere = mutate(output, (stacks) => {
         const definition = resource(stacks, "scheduler-eu-west-2", "aws_ecs_task_definition", "scheduler/task");
         const containers = JSON.parse(definition.container_definitions);
-        containers[0].environment.push({ name: "PROXIMATE_SCALING", value: JSON.stringify({ namespace: "Proximate/proximate" }) }, { name: "PROXIMATE_SCALING_PY", value: preload });
+        const settings = containers[0].environment.find((e: { name: string }) => e.name === "PROXIMATE_SCALING");
+        settings.value = JSON.stringify({ ...JSON.parse(settings.value), namespace: "Other" });
         definition.container_definitions = JSON.stringify(containers);
-        grant({ ...metrics, Condition: { StringEquals: { "cloudwatch:namespace": "Proximate/proximate" } } })(stacks);
       });
-      const [put] = calls(prove(shipped), "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData");
-      expect(put.call).toMatchObject({ context: { "cloudwatch:namespace": "Proximate/proximate" }, derivedFrom: expect.stringMatching(/container scheduler environment PROXIMATE_SCALING_PY:7 \(code in the task definition\)$/) });
-      expect(put.allowed).toBe(true);
+      const refused = calls(prove(elsewhere), "proximate-eu-west-2-scheduler-task", "cloudwatch:PutMetricData");
+      expect(refused.map((put) => put.allowed)).toEqual(refused.map(() => false));
     });
 
     test("worker task protection through the ECS agent, and the notebook finding the catalog's endpoint", () => {
@@ -363,9 +365,14 @@ describe("the IAM proof of the default topology", () => {
       expect(protection).toMatchObject({ context: { "ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/proximate-us-east-1-workers" } });
       expect(protection.resources[0].arn).toBe("arn:aws:ecs:us-east-1:123456789012:task/proximate-us-east-1-workers/run-time-taskid");
       expect(calls(verdict2, "proximate-us-east-1-worker-task", "ecs:GetTaskProtection")).toHaveLength(1);
-      const [describe] = calls(verdict2, "proximate-notebook", "es:DescribeDomain");
-      expect(describe.call.resources[0].arn).toBe("arn:aws:es:eu-west-2:123456789012:domain/proximate-catalog");
-      expect(describe.allowed).toBe(false);
+      // The helper finds the catalog's endpoint by name (scripts/python/proximate/catalog.py),
+      // and the notebook role's FindCatalog statement grants exactly that domain.
+      const describes = calls(verdict2, "proximate-notebook", "es:DescribeDomain");
+      expect(describes.length).toBeGreaterThan(0);
+      for (const describe of describes) {
+        expect(describe.call.resources[0].arn).toBe("arn:aws:es:eu-west-2:123456789012:domain/proximate-catalog");
+        expect(describe.allowed).toBe(true);
+      }
     });
   });
 
