@@ -7,6 +7,7 @@ import { AWS_ENDPOINT_ENV, parseAwsEndpoint } from "./modules/emulation/aws-endp
 import { InputError } from "./modules/errors";
 import { ensureIndexerBundle } from "./scripts/lib/indexer-bundle";
 import { ensureNotebookBundle } from "./scripts/lib/notebook-bundle";
+import { readClusterCode } from "./scripts/lib/cluster-code";
 import { synthesizeTfcBootstrap } from "./stacks/tfc-bootstrap-stack";
 import { buildTopology } from "./stacks/topology";
 
@@ -43,6 +44,9 @@ function main(): void {
     indexerArchive: ensureIndexerBundle(projectDir),
     notebookArchive: ensureNotebookBundle(projectDir),
     awsEndpoint,
+    // End-of-support guardrails judge against today unless a run fixes the date (tests, reviews).
+    today: process.env.PROXIMATE_TODAY,
+    clusterCode: readClusterCode(projectDir),
   });
   try {
     app.synth();

@@ -57,7 +57,8 @@ export class IndexerStack extends RegionStack {
       region: plan.region,
       fileSystemId: fileSystem.id,
       fileSystemArn: fileSystem.arn,
-      paths: plan.datasets.map((d) => d.path),
+      fileSystemOwnerId: fileSystem.ownerId,
+      repositoryPaths: props.pool.lustre.repositoryPaths,
       indexer: this.indexer.function,
       indexerRole: role,
       indexerEvent: {

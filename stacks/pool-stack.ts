@@ -5,6 +5,7 @@ import { DataHost } from "../constructs/data-host";
 import { ImageCache } from "../constructs/image-cache";
 import { LustreFileSystem } from "../constructs/lustre-file-system";
 import { RegionPlan } from "../modules/config/topology";
+import { ClusterCode, metricNamespace } from "../modules/compute/scaling";
 import { poolName, stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
@@ -14,6 +15,8 @@ export interface PoolStackProps extends RegionStackProps {
   readonly plan: RegionPlan;
   /** This worker Region's network stack. */
   readonly network: NetworkStack;
+  /** The workers' task protection preload (scripts/cluster/worker_protection.py). */
+  readonly clusterCode: ClusterCode;
 }
 
 /**
@@ -61,7 +64,9 @@ export class PoolStack extends RegionStack {
       pool: plan.workers,
       datasetUris,
       lustre: this.lustre.mount,
+      dataDependencies: [...this.lustre.associations.values()],
       logRetentionDays: topology.logRetentionDays,
+      demandScaling: plan.workers.scaling === "demand" ? { namespace: metricNamespace(topology.name), protectionCode: props.clusterCode.workerProtection } : undefined,
     });
     this.lustre.allowClient("worker-hosts", this.workers.instanceSecurityGroup);
     if (plan.dataHost) {
@@ -72,6 +77,7 @@ export class PoolStack extends RegionStack {
         subnet: vpc.privateSubnets[0],
         datasetUris,
         lustre: this.lustre.mount,
+        dataDependencies: [...this.lustre.associations.values()],
       });
       this.lustre.allowClient("data-host", this.dataHost.securityGroup);
     }

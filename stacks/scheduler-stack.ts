@@ -4,6 +4,7 @@ import { DashboardLoadBalancer } from "../constructs/dashboard-load-balancer";
 import { DaskScheduler } from "../constructs/dask-scheduler";
 import { ImageCache } from "../constructs/image-cache";
 import { SCHEDULER_PORT } from "../modules/compute/dask";
+import { ClusterCode, schedulerScalingSettings } from "../modules/compute/scaling";
 import { stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
@@ -12,6 +13,8 @@ import { RegionStack, RegionStackProps } from "./region-stack";
 export interface SchedulerStackProps extends RegionStackProps {
   /** The client Region's network stack. */
   readonly network: NetworkStack;
+  /** The scheduler's scaling preload (scripts/cluster/scheduler_scaling.py). */
+  readonly clusterCode: ClusterCode;
 }
 
 /**
@@ -42,6 +45,7 @@ export class SchedulerStack extends RegionStack {
       public: topology.dashboard.public,
       certificateArn: topology.dashboard.certificateArn,
     });
+    const scaling = schedulerScalingSettings(topology);
     this.scheduler = new DaskScheduler(this, "scheduler", {
       namePrefix: this.namePrefix,
       region: props.region,
@@ -56,6 +60,7 @@ export class SchedulerStack extends RegionStack {
       memoryMiB: topology.scheduler.memoryMiB,
       dashboard: this.dashboard,
       logRetentionDays: topology.logRetentionDays,
+      scaling: scaling && { settings: scaling, code: props.clusterCode.schedulerScaling },
     });
 
     // What a user needs after the deploy (`npm run outputs`).

@@ -73,7 +73,7 @@ describe("PROXIMATE_AWS_ENDPOINT (test-only emulator switch)", () => {
       expect({ name, endpoints: provider.endpoints }).toEqual({ name, endpoints: [expected] });
     }
     const pool = on.stacks.get("pool-us-east-1") as Block;
-    expect(Object.keys(pool.provider.aws[0].endpoints[0]).sort()).toEqual(["appautoscaling", "autoscaling", "ec2", "ecr", "ecs", "fsx", "iam", "logs", "sts"]);
+    expect(Object.keys(pool.provider.aws[0].endpoints[0]).sort()).toEqual(["appautoscaling", "autoscaling", "cloudwatch", "ec2", "ecr", "ecs", "fsx", "iam", "logs", "sts"]);
   });
 
   test("on, the S3 backends and every remote-state reader use the emulated S3, path-style", () => {
