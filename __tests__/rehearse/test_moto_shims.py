@@ -529,3 +529,35 @@ def test_auto_scaling_group_with_instances_is_deleted_only_by_force(endpoint):
     assert autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["pool"])["AutoScalingGroups"] == []
     state = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state in ("shutting-down", "terminated")
+
+
+def test_ecs_capacity_providers_are_all_described_when_none_are_named(endpoint):
+    account = fresh_account()
+    ecs = client(endpoint, "ecs", "us-east-1", account=account)
+    autoscaling = client(endpoint, "autoscaling", "us-east-1", account=account)
+    ec2 = client(endpoint, "ec2", "us-east-1", account=account)
+    client(endpoint, "iam", "us-east-1", account=account).create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    template = ec2.create_launch_template(LaunchTemplateName="t", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"]
+    assert ecs.describe_capacity_providers()["capacityProviders"] == []
+    for name in ("b", "a"):
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName=name, MinSize=0, MaxSize=1, LaunchTemplate={"LaunchTemplateId": template}, AvailabilityZones=["us-east-1a"])
+        arn = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+        ecs.create_capacity_provider(name=name, autoScalingGroupProvider={"autoScalingGroupArn": arn})
+    assert sorted(p["name"] for p in ecs.describe_capacity_providers()["capacityProviders"]) == ["a", "b"]
+    named = ecs.describe_capacity_providers(capacityProviders=["a", "missing"])
+    assert [p["name"] for p in named["capacityProviders"]] == ["a"]
+    assert [f["reason"] for f in named["failures"]] == ["MISSING"]
+
+
+def test_sagemaker_lists_notebook_instance_lifecycle_configurations(endpoint):
+    sagemaker = client(endpoint, "sagemaker", "sa-east-1")
+    assert sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"] == []
+    for name in ("env-b", "env-a", "other"):
+        sagemaker.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name, OnStart=[{"Content": "ZWNobw=="}])
+    listed = sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"]
+    assert [c["NotebookInstanceLifecycleConfigName"] for c in listed] == ["env-a", "env-b", "other"]
+    assert listed[0]["NotebookInstanceLifecycleConfigArn"].endswith(":notebook-instance-lifecycle-config/env-a")
+    paged = sagemaker.get_paginator("list_notebook_instance_lifecycle_configs").paginate(NameContains="env", PaginationConfig={"PageSize": 1})
+    assert [c["NotebookInstanceLifecycleConfigName"] for page in paged for c in page["NotebookInstanceLifecycleConfigs"]] == ["env-a", "env-b"]
+    sagemaker.delete_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="other")
+    assert len(sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"]) == 2

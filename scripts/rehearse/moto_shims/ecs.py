@@ -51,3 +51,22 @@ def ecs_service_keeps_its_capacity_provider_strategy_and_settings():
 
     EC2ContainerServiceResponse.create_service = create_service
     EC2ContainerServiceResponse.update_service = update_service
+
+
+@shim
+def ecs_capacity_providers_are_all_described_when_none_are_named():
+    """DescribeCapacityProviders without `capacityProviders` describes every capacity provider of
+    the account in the Region (up to `maxResults`, with `nextToken`). moto iterates over the missing
+    list and fails with a server error, so an account cannot be listed.
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeCapacityProviders.html
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.describe_capacity_providers
+
+    def describe_capacity_providers(self, names):
+        if names is None:
+            return list(self.capacity_providers.values()), []
+        return original(self, names)
+
+    EC2ContainerServiceBackend.describe_capacity_providers = describe_capacity_providers

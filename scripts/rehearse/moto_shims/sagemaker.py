@@ -31,3 +31,38 @@ def sagemaker_notebook_instance_keeps_its_platform():
 
     SageMakerResponse.create_notebook_instance = create_notebook_instance
     FakeSagemakerNotebookInstance.to_dict = to_dict
+
+
+@shim
+def sagemaker_lists_notebook_instance_lifecycle_configurations():
+    """ListNotebookInstanceLifecycleConfigs lists the account's lifecycle configurations in the
+    Region (name, ARN, creation and modification times), paged with NextToken. moto does not
+    implement it (a server error).
+    https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListNotebookInstanceLifecycleConfigs.html
+    """
+    from moto.core.responses import ActionResult
+    from moto.sagemaker.responses import SageMakerResponse
+
+    def list_notebook_instance_lifecycle_configs(self):
+        configs = sorted(self.sagemaker_backend.notebook_instance_lifecycle_configurations.values(), key=lambda c: c.notebook_instance_lifecycle_config_name)
+        contains = self._get_param("NameContains")
+        if contains:
+            configs = [c for c in configs if contains in c.notebook_instance_lifecycle_config_name]
+        max_results = int(self._get_param("MaxResults") or 100)
+        start = int(self._get_param("NextToken") or 0)
+        page = configs[start : start + max_results]
+        summaries = [
+            {
+                "NotebookInstanceLifecycleConfigName": c.notebook_instance_lifecycle_config_name,
+                "NotebookInstanceLifecycleConfigArn": c.arn,
+                "CreationTime": c.creation_time,
+                "LastModifiedTime": c.last_modified_time,
+            }
+            for c in page
+        ]
+        result = {"NotebookInstanceLifecycleConfigs": summaries}
+        if start + max_results < len(configs):
+            result["NextToken"] = str(start + max_results)
+        return ActionResult(result)
+
+    SageMakerResponse.list_notebook_instance_lifecycle_configs = list_notebook_instance_lifecycle_configs
