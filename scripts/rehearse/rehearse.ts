@@ -132,6 +132,9 @@ async function main(): Promise<void> {
   };
   let emulator: Emulator | undefined;
   let scratch: string | undefined;
+  // Each step that passed, for the closing `N passed, M failed` line (.ci/run sums it).
+  const passedChecks: string[] = [];
+  const passed = (check: string) => passedChecks.push(check);
   const figures = (stack: string): StackFigures => (report.stacks[stack] ??= { stack });
   const timeLeft = () => {
     if (Date.now() > deadline) {
@@ -234,6 +237,7 @@ async function main(): Promise<void> {
       if (boot.code !== 0) {
         fail(phase, `npm run bootstrap failed (exit ${boot.code}): ${boot.lines.slice(-5).map((l) => l.text).join(" / ")}`);
       }
+      passed("default: bootstrap");
       const deploy = cdktfRun(phase, await command(phase, "npx cdktf deploy '*' --auto-approve --skip-provider-lock", "default-deploy.log", env));
       for (const [stack, run] of Object.entries(deploy.stacks)) {
         const f = figures(stack);
@@ -244,9 +248,13 @@ async function main(): Promise<void> {
       if (unapplied.length > 0) {
         fail(phase, `stacks not applied: ${unapplied.join(", ")}`);
       }
+      passed("default: deploy '*' applies every stack");
       await checkWiring(phase, projectDir, endpoint, allRegions(defaultConfig as never), grown, emulator, fail);
+      passed("default: cross-stack wiring through the S3 backend");
       await replan(phase, "replanned");
+      passed("default: re-plan without changes");
       await outputs(phase, defaultConfig as never);
+      passed("default: outputs per Region");
     }
 
     if (options.phases.includes("grow")) {
@@ -267,8 +275,11 @@ async function main(): Promise<void> {
       if (destroyedSomething.length > 0) {
         fail(phase, `adding Regions replaced or destroyed resources in: ${destroyedSomething.join(", ")}`);
       }
+      passed("grow: deploy '*' adds Regions, replaces and destroys nothing");
       await replan(phase, "replannedGrown");
+      passed("grow: re-plan without changes");
       await outputs(phase, grown);
+      passed("grow: outputs per Region");
     }
 
     if (options.phases.includes("destroy")) {
@@ -282,8 +293,10 @@ async function main(): Promise<void> {
       if (early.code === 0 || !early.lines.some((l) => l.text.includes("refusing to destroy the state bucket"))) {
         fail(phase, "`npm run bootstrap -- --destroy` did not refuse while the stacks still hold resources");
       }
+      passed("destroy: the state bucket's removal refuses while stacks hold resources");
       const destroyCommand = options.phases.includes("grow") ? "PROXIMATE_CONFIG=rehearsal-four-workers.json npx cdktf destroy '*' --auto-approve" : "npx cdktf destroy '*' --auto-approve";
       const destroy = cdktfRun(phase, await command(phase, destroyCommand, "destroy.log", deployed));
+      passed("destroy: destroy '*'");
       for (const [stack, run] of Object.entries(destroy.stacks)) {
         figures(stack).destroyed = run.destroyed;
         figures(stack).destroySeconds = run.startedAt !== undefined && run.finishedAt !== undefined ? round(run.finishedAt - run.startedAt) : undefined;
@@ -303,6 +316,7 @@ async function main(): Promise<void> {
         fail(phase, `left behind after cdktf destroy '*': ${[...leftovers.map(itemKey), ...heldStates.map((s) => `state ${s}`)].join(", ")}`);
       }
       say(`destroy: the account holds only the state bucket and the service-linked roles`);
+      passed("destroy: nothing left but the state bucket and the service-linked roles");
       // Then the documented removal of the bucket itself.
       const removal = await command(phase, "npm run bootstrap -- --destroy --auto-approve", "destroy-bucket.log", deployed);
       if (removal.code !== 0) {
@@ -312,6 +326,7 @@ async function main(): Promise<void> {
       if (buckets.resources.some((r) => r.service === "s3" && r.id === grown.state.bucket)) {
         fail(phase, `the state bucket ${grown.state.bucket} still exists after \`npm run bootstrap -- --destroy\``);
       }
+      passed("destroy: the state bucket's deliberate removal");
     }
     report.ok = report.failures.length === 0;
   } catch (error) {
@@ -324,7 +339,7 @@ async function main(): Promise<void> {
     report.seconds = round((Date.now() - started) / 1000);
     if (emulator !== undefined) {
       report.emulatorFailures = readFileSync(emulator.failureLog, "utf8").split("\n").filter(Boolean).length;
-      report.lockfileWrites = (readFileSync(emulator.requestLog, "utf8").match(/"PUT \/[^ ]+\.tflock /g) ?? []).length;
+      report.lockfileWrites = (readFileSync(emulator.requestLog, "utf8").match(/"PUT \/[^ ?]+\.tflock[ ?]/g) ?? []).length;
     }
     writeFileSync(join(reportDir, "rehearsal.json"), `${JSON.stringify(report, null, 1)}\n`);
     writeFileSync(join(reportDir, "rehearsal.md"), renderRehearsal(report));
@@ -336,6 +351,7 @@ async function main(): Promise<void> {
   for (const failure of report.failures) {
     process.stderr.write(`rehearse: ${failure}\n`);
   }
+  process.stdout.write(`${passedChecks.length} passed, ${report.failures.length} failed\n`);
   process.exit(report.ok ? 0 : 1);
 }
 
@@ -397,7 +413,7 @@ async function checkWiring(
   if (locks.length > 0) {
     problems.push(`lock files left in the state bucket: ${locks.map((l) => l.key).join(", ")}`);
   }
-  if (!/\.tflock /.test(readFileSync(emulator.requestLog, "utf8"))) {
+  if (!/\.tflock[ ?]/.test(readFileSync(emulator.requestLog, "utf8"))) {
     problems.push("no Terraform lock file (use_lockfile) was written to the state bucket");
   }
   if (problems.length > 0) {
