@@ -159,15 +159,16 @@ describe("refreshRegionCatalog", () => {
       now: NOW,
     });
     expect(result.datasets).toEqual([
-      { name: "cmip6", objects: 46, documents: 3 },
-      { name: "cmip6-ncar", objects: 5, documents: 1 },
+      { name: "cmip6", objects: 46, documents: 3, shards: 1, resumedShards: 0 },
+      { name: "cmip6-ncar", objects: 5, documents: 1, shards: 1, resumedShards: 0 },
     ]);
     const docs = [...fake.indices.get("catalog_us-west-2_20250301060000000")!.values()];
-    expect(docs.map((d) => d.lustre_path)).toEqual([
+    // Datasets (and shards) are indexed in parallel: the order of arrival is not fixed.
+    expect(docs.map((d) => d.lustre_path).sort()).toEqual([
+      "/fsx/cmip6-ncar/CESM2/ssp370/r4i1p1f1/Omon/tos/gn/v20190514",
       "/fsx/cmip6/HadGEM3-GC31-LL/ssp245/r1i1p1f3/day/tasmax/gn/v20200114",
       "/fsx/cmip6/UKESM1-0-LL/ssp585/r1i1p1f2/Amon/pr/gn/v20190726",
       "/fsx/cmip6/UKESM1-0-LL/ssp585/r1i1p1f2/Amon/tas/gn/v20190726",
-      "/fsx/cmip6-ncar/CESM2/ssp370/r4i1p1f1/Omon/tos/gn/v20190514",
     ]);
     expect(docs.every((d) => d.pool === "pool-us-west-2" && d.layout === "cmip6")).toBe(true);
   });
@@ -180,7 +181,8 @@ describe("refreshRegionCatalog", () => {
     await expect(run).rejects.toThrow(
       `bulk into index ${NEW_INDEX}: 1 item rejected; first: id "era5:2018/01/main.nc" status 400: mapper_parsing_exception: failed to parse field [month]`,
     );
-    expect(sequence(fake.calls())).toEqual([`PUT /${NEW_INDEX}`, `POST /${NEW_INDEX}/_bulk x2`, `DELETE /${NEW_INDEX}`]);
+    // Bulk requests run 4 at a time: the one in flight next to the rejected one may still be sent.
+    expect(sequence(fake.calls()).join(" | ")).toMatch(new RegExp(`^PUT /${NEW_INDEX} \\| POST /${NEW_INDEX}/_bulk x[23] \\| DELETE /${NEW_INDEX}$`));
     expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
     expect([...fake.indices.keys()]).toEqual([OLD_INDEX]);
   });
