@@ -44,8 +44,9 @@ export interface ListingSource {
 export interface DiscoveryOptions {
   /**
    * Stop expanding directories once this many shards are known (listed or waiting). More shards
-   * balance the parallel listing better; each expansion costs at least one request.
-   * @default 512
+   * balance the parallel listing better; each expansion, and each shard, costs at least one
+   * request, which small datasets notice.
+   * @default 256
    */
   readonly targetShards?: number;
   /** Directories listed at once. @default 16 */
@@ -191,7 +192,7 @@ export async function* discoverShards(
   stats: DiscoveryStats = { directoriesListed: 0, shards: 0 },
 ): AsyncGenerator<Shard, void, undefined> {
   const settings = {
-    targetShards: Math.max(1, options.targetShards ?? 512),
+    targetShards: Math.max(1, options.targetShards ?? 256),
     concurrency: Math.max(1, options.concurrency ?? 16),
     maxChildren: Math.max(1, options.maxChildren ?? 1000),
     maxRanges: Math.max(2, options.maxRanges ?? 256),
@@ -252,6 +253,10 @@ export async function* discoverShards(
       throw failure;
     }
     if (running.size === 0) {
+      // Listings that ended while shards were being yielded may have queued directories.
+      if (head < queue.length && known < settings.targetShards) {
+        continue;
+      }
       break;
     }
     await Promise.race(running.keys());
