@@ -72,20 +72,19 @@ function decodeText(raw: string): string {
   return text.includes("\n") && text.trim() === "" ? "" : text;
 }
 
+interface Lists {
+  readonly contents: ListingLists["contents"];
+  readonly commonPrefixes: ListingLists["commonPrefixes"];
+  readonly rest: string[];
+}
+
 /**
- * Reads the `<Contents>` and `<CommonPrefixes>` lists of a ListObjectsV2 response body; null
- * when the body does not look like one (then the SDK reads it all).
+ * Moves the list elements of `xml` (a piece of a body that cuts no element in two) into `out`,
+ * and the text between them to `out.rest`; false when something does not look like S3's output.
  */
-export function readListingLists(xml: string): ListingLists | null {
-  const root = xml.indexOf("<ListBucketResult");
-  if (root === -1) {
-    return null;
-  }
-  const contents: ListingLists["contents"] = [];
-  const commonPrefixes: ListingLists["commonPrefixes"] = [];
-  const rest: string[] = [];
+function scan(xml: string, out: Lists): boolean {
   let copied = 0;
-  let at = root;
+  let at = 0;
   // Each list's next element is searched for again only once the scan has passed it: a page
   // holding only one of the two lists must not rescan the whole body for the other per item.
   let nextContents = -2;
@@ -104,47 +103,93 @@ export function readListingLists(xml: string): ListingLists | null {
     const open = isContents ? nextContents : nextPrefixes;
     const close = xml.indexOf(isContents ? CONTENTS_CLOSE : PREFIXES_CLOSE, open);
     if (close === -1) {
-      return null;
+      return false;
     }
     if (isContents) {
       const key = element(xml, "Key", open, close);
       if (typeof key !== "string") {
-        return null;
+        return false;
       }
       const size = element(xml, "Size", open, close);
       const modified = element(xml, "LastModified", open, close);
       if (size === null || modified === null) {
-        return null;
+        return false;
       }
       const item: ListingLists["contents"][number] = { Key: key };
       if (size !== undefined) {
         const bytes = Number(size);
         if (!Number.isSafeInteger(bytes)) {
-          return null;
+          return false;
         }
         item.Size = bytes;
       }
       if (modified !== undefined) {
         const date = new Date(modified);
         if (Number.isNaN(date.getTime())) {
-          return null;
+          return false;
         }
         item.LastModified = date;
       }
-      contents.push(item);
+      out.contents.push(item);
     } else {
       const prefix = element(xml, "Prefix", open, close);
       if (typeof prefix !== "string") {
-        return null;
+        return false;
       }
-      commonPrefixes.push({ Prefix: prefix });
+      out.commonPrefixes.push({ Prefix: prefix });
     }
-    rest.push(xml.slice(copied, open));
+    out.rest.push(xml.slice(copied, open));
     at = close + (isContents ? CONTENTS_CLOSE.length : PREFIXES_CLOSE.length);
     copied = at;
   }
-  rest.push(xml.slice(copied));
-  return { contents, commonPrefixes, rest: rest.join("") };
+  out.rest.push(xml.slice(copied));
+  return true;
+}
+
+/**
+ * Bytes decoded into one string at a time. V8 puts strings over 128 KiB in its large-object
+ * space, where allocating one costs milliseconds (measured: 279 KB decoded whole in 10 ms, in
+ * 64 KB pieces in 0.5 ms), more than reading the 1,000 keys in it.
+ */
+const WINDOW_BYTES = 48 * 1024;
+const CLOSING = [Buffer.from(CONTENTS_CLOSE), Buffer.from(PREFIXES_CLOSE)];
+
+/**
+ * Reads the `<Contents>` and `<CommonPrefixes>` lists of a ListObjectsV2 response body; null
+ * when the body does not look like one (then the SDK reads it all). A body of bytes is read in
+ * pieces cut after a list element's closing tag (see `WINDOW_BYTES`).
+ */
+export function readListingLists(body: string | Uint8Array): ListingLists | null {
+  const out: Lists = { contents: [], commonPrefixes: [], rest: [] };
+  if (typeof body === "string") {
+    return body.includes("<ListBucketResult") && scan(body, out) ? { contents: out.contents, commonPrefixes: out.commonPrefixes, rest: out.rest.join("") } : null;
+  }
+  const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let start = 0;
+  while (start < buffer.length) {
+    let end = buffer.length;
+    if (start + WINDOW_BYTES < buffer.length) {
+      let cut = -1;
+      for (const closing of CLOSING) {
+        const at = buffer.lastIndexOf(closing, start + WINDOW_BYTES - closing.length);
+        if (at >= start) {
+          cut = Math.max(cut, at + closing.length);
+        }
+      }
+      if (cut > start) {
+        end = cut;
+      }
+    }
+    const piece = buffer.toString("utf8", start, end);
+    if (start === 0 && !piece.includes("<ListBucketResult")) {
+      return null;
+    }
+    if (!scan(piece, out)) {
+      return null;
+    }
+    start = end;
+  }
+  return { contents: out.contents, commonPrefixes: out.commonPrefixes, rest: out.rest.join("") };
 }
 
 const READ = Symbol("proximate listing lists");
@@ -186,7 +231,7 @@ export function useListingReader(client: S3Client): void {
       if (bytes === null) {
         return result;
       }
-      const lists = readListingLists(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+      const lists = readListingLists(bytes);
       if (lists === null) {
         response.body = bytes;
         return result;

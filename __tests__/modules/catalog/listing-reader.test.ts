@@ -100,6 +100,19 @@ describe("the ListObjectsV2 reader", () => {
     );
   });
 
+  test("reads a body larger than one decoding window (48 KiB) like the SDK", async () => {
+    const names = ["a&b", "<x>", "café", "🌍", "plain", "it's"];
+    const objects = Array.from({ length: 2500 }, (_, i) => `CMIP6/${names[i % names.length]}/${String(i).padStart(5, "0")}/${"x".repeat(i % 300)}`);
+    const contents = objects.map((key, i) => `<Contents><Key>${escape(key, i % 2 === 0)}</Key><LastModified>2020-01-0${(i % 9) + 1}T00:00:00.000Z</LastModified><Size>${i}</Size></Contents>`).join("");
+    body = `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult><Name>bucket</Name><IsTruncated>false</IsTruncated>${contents}<CommonPrefixes><Prefix>z/</Prefix></CommonPrefixes></ListBucketResult>`;
+    status = 200;
+    expect(Buffer.byteLength(body)).toBeGreaterThan(10 * 48 * 1024);
+    const lists = readListingLists(Buffer.from(body));
+    expect(lists?.contents.map((object) => object.Key)).toEqual(objects);
+    const [fast, slow] = await both();
+    expect(fast).toEqual(slow);
+  });
+
   test("leaves error responses to the SDK", async () => {
     status = 403;
     body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R</RequestId></Error>`;
