@@ -257,13 +257,20 @@ export function era5Bucket(target: number): SyntheticBucket {
 
 /** A bucket holding exactly `keys` (tests of the listing semantics; not lazy). */
 export function bucketFromKeys(name: string, keys: readonly string[]): SyntheticBucket {
+  return bucketFromObjects(name, keys.map((key) => ({ key, size: key.length, lastModified: Date.UTC(2020, 0, 1) })));
+}
+
+/** A bucket holding exactly these objects (a fixture listing served with S3's semantics; not lazy). */
+export function bucketFromObjects(name: string, objects: readonly SyntheticObject[]): SyntheticBucket {
   interface Node {
-    readonly files: Map<string, number>;
+    readonly files: Map<string, SyntheticObject>;
     readonly dirs: Map<string, Node>;
   }
   const root: Node = { files: new Map(), dirs: new Map() };
-  for (const key of new Set(keys)) {
-    const parts = key.split("/");
+  const keys = new Set<string>();
+  for (const object of objects) {
+    keys.add(object.key);
+    const parts = object.key.split("/");
     let node = root;
     for (const part of parts.slice(0, -1)) {
       let next = node.dirs.get(part);
@@ -274,12 +281,11 @@ export function bucketFromKeys(name: string, keys: readonly string[]): Synthetic
       node = next;
     }
     // A key ending with "/" is a directory marker: an object whose name is empty.
-    node.files.set(parts[parts.length - 1]!, key.length);
+    node.files.set(parts[parts.length - 1]!, object);
   }
   const toDirectory = (node: Node): Directory =>
-    fixed([...[...node.files].map(([name, size]) => file(name, size, Date.UTC(2020, 0, 1))), ...[...node.dirs].map(([name, child]) => dir(name, toDirectory(child)))]);
-  const count = new Set(keys).size;
-  return { name, root: toDirectory(root), objects: count, datasetUri: `s3://${name}`, datasetObjects: count, datasetUnits: count };
+    fixed([...[...node.files].map(([name, object]) => file(name, object.size, object.lastModified)), ...[...node.dirs].map(([name, child]) => dir(name, toDirectory(child)))]);
+  return { name, root: toDirectory(root), objects: keys.size, datasetUri: `s3://${name}`, datasetObjects: keys.size, datasetUnits: keys.size };
 }
 
 /** The synthetic bucket of a layout. */

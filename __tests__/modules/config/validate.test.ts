@@ -67,6 +67,10 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "cloud-organization", edit: (c) => { c.state = { backend: "cloud", organization: "a b" }; }, path: "state.organization", value: "a b", says: /3-40 letters/ },
   { rule: "cloud-workspace-prefix", edit: (c) => { c.state = { backend: "cloud", organization: "org1", workspacePrefix: "pre fix" }; }, path: "state.workspacePrefix", value: "pre fix", says: /usable workspace name prefix/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
+  { rule: "expected-objects", edit: (c) => { c.workers[0].datasets[0].expectedObjects = 2.5; }, path: "workers[0].datasets[0].expectedObjects", value: 2.5, says: /whole number from 1 to 100000000000/ },
+  { rule: "field-value", edit: (c) => { c.workers[0].indexer = { runner: "batch" }; }, path: "workers[0].indexer.runner", value: "batch", says: /one of "auto", "lambda", "fargate"/ },
+  { rule: "indexer-runner", edit: (c) => { c.workers[0].indexer = { runner: "lambda" }; }, path: "workers[0].indexer.runner", value: "lambda", says: /would not finish inside Lambda's 900 s: the Region's datasets hold 40000000 objects.*allowed: "fargate" or "auto"/ },
+  { rule: "indexer-runner", edit: (c) => { c.workers[0].indexer = { runner: "lambda" }; c.workers[0].datasets[0].s3 = "s3://other-bucket"; }, path: "workers[0].indexer.runner", value: "lambda", says: /object count of workers\[0\]\.datasets\[0\] is unknown; allowed: "lambda" with expectedObjects/ },
 ];
 
 describe("topology config validation", () => {
