@@ -33,14 +33,29 @@ const CONTENTS_CLOSE = "</Contents>";
 const PREFIXES_OPEN = "<CommonPrefixes>";
 const PREFIXES_CLOSE = "</CommonPrefixes>";
 
-/** The text of `<name>...</name>` between `from` and `to`, or undefined when absent or not plain text. */
-function element(xml: string, name: string, from: number, to: number): string | undefined | null {
-  const open = xml.indexOf(`<${name}>`, from);
+/** An element's opening and closing tags. */
+interface Tag {
+  readonly open: string;
+  readonly close: string;
+}
+
+function tag(name: string): Tag {
+  return { open: `<${name}>`, close: `</${name}>` };
+}
+
+const KEY = tag("Key");
+const SIZE = tag("Size");
+const LAST_MODIFIED = tag("LastModified");
+const PREFIX = tag("Prefix");
+
+/** The text of `<name>...</name>` between `from` and `to`, or undefined when absent; null when not plain text. */
+function element(xml: string, name: Tag, from: number, to: number): string | undefined | null {
+  const open = xml.indexOf(name.open, from);
   if (open === -1 || open >= to) {
     return undefined;
   }
-  const start = open + name.length + 2;
-  const end = xml.indexOf(`</${name}>`, start);
+  const start = open + name.open.length;
+  const end = xml.indexOf(name.close, start);
   if (end === -1 || end > to) {
     return null;
   }
@@ -76,6 +91,8 @@ interface Lists {
   readonly contents: ListingLists["contents"];
   readonly commonPrefixes: ListingLists["commonPrefixes"];
   readonly rest: string[];
+  lastDateText?: string;
+  lastDate?: Date;
 }
 
 /**
@@ -106,12 +123,12 @@ function scan(xml: string, out: Lists): boolean {
       return false;
     }
     if (isContents) {
-      const key = element(xml, "Key", open, close);
+      const key = element(xml, KEY, open, close);
       if (typeof key !== "string") {
         return false;
       }
-      const size = element(xml, "Size", open, close);
-      const modified = element(xml, "LastModified", open, close);
+      const size = element(xml, SIZE, open, close);
+      const modified = element(xml, LAST_MODIFIED, open, close);
       if (size === null || modified === null) {
         return false;
       }
@@ -124,15 +141,20 @@ function scan(xml: string, out: Lists): boolean {
         item.Size = bytes;
       }
       if (modified !== undefined) {
-        const date = new Date(modified);
-        if (Number.isNaN(date.getTime())) {
-          return false;
+        // Objects written together share their date: one Date for a run of equal ones (dates are not mutated downstream).
+        if (modified !== out.lastDateText) {
+          const date = new Date(modified);
+          if (Number.isNaN(date.getTime())) {
+            return false;
+          }
+          out.lastDateText = modified;
+          out.lastDate = date;
         }
-        item.LastModified = date;
+        item.LastModified = out.lastDate!;
       }
       out.contents.push(item);
     } else {
-      const prefix = element(xml, "Prefix", open, close);
+      const prefix = element(xml, PREFIX, open, close);
       if (typeof prefix !== "string") {
         return false;
       }
