@@ -38,6 +38,13 @@ export const EVENT_VARIABLE = "INDEXER_EVENT";
 export const TASK_CPU = 1024;
 export const TASK_MEMORY_MIB = 2048;
 
+/**
+ * Node.js options of the indexer: V8 otherwise lets the old generation grow far beyond the
+ * indexer's working set (measured: peak RSS 235-290 MB by default, 170 MB with a 96 MB cap, same
+ * CPU), since its garbage is short-lived. 256 MB caps it well above that working set.
+ */
+export const INDEXER_NODE_OPTIONS = "--max-old-space-size=256";
+
 /** The CLI container's command: copy the bundle object into the shared volume. */
 export function fetchBundleCommand(bucket: string, key: string): string[] {
   return ["s3", "cp", `s3://${bucket}/${key}`, `${BUNDLE_MOUNT}/index.js`, "--only-show-errors"];

@@ -14,9 +14,10 @@
  *   extrapolated to every size at the measured rate (`extrapolated: true`).
  * - `inprocess`: grouping, documents and NDJSON alone on generated pages (no S3, no HTTP).
  *
- * Each case runs in a child process of its own, so peak RSS (`process.resourceUsage().maxRSS`)
- * is the indexer's own; the stand-in runs in a further process (its CPU is reported). Every line
- * carries the machine's load average. Exits 1 when a `parallel` case misses a target:
+ * Each case runs in a child process of its own, with the Fargate task's Node.js options
+ * (`INDEXER_NODE_OPTIONS`), so peak RSS (`process.resourceUsage().maxRSS`) is the indexer's own;
+ * the stand-in runs in a further process (its CPU is reported). Every line carries the machine's
+ * load average. Exits 1 when a `parallel` case misses a target:
  * >= 200,000 keys/s end to end, peak RSS < 300 MB.
  *
  *   npm run bench:catalog -- [--sizes 1000000,20000000] [--layouts cmip6,era5] [--latency-ms 50]
@@ -40,6 +41,7 @@ import {
   toNdjsonLine,
   type ObjectEntry,
 } from "../../modules/catalog";
+import { INDEXER_NODE_OPTIONS } from "../../modules/catalog/runner";
 import { cmip6Bucket } from "../catalog/synthetic-bucket";
 
 /** Targets of the issue. */
@@ -162,7 +164,8 @@ async function childInProcess(keys: number): Promise<Record<string, unknown>> {
 /** Runs this file as a child for one case and resolves to the JSON it prints. */
 function runChild(args: readonly string[]): Promise<Record<string, unknown>> {
   return new Promise((resolvePromise, reject) => {
-    const child = fork(__filename, ["--child", ...args], { stdio: ["ignore", "pipe", "inherit", "ipc"], execArgv: [...process.execArgv] });
+    // The indexer runs with the Fargate task's Node.js options.
+    const child = fork(__filename, ["--child", ...args], { stdio: ["ignore", "pipe", "inherit", "ipc"], execArgv: [...process.execArgv, INDEXER_NODE_OPTIONS] });
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("exit", (code) => {

@@ -1,7 +1,11 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import fc from "fast-check";
 import { compareKeys } from "../../../modules/catalog/keys";
+import { CatalogPipeline } from "../../../modules/catalog/dataset-documents";
+import { resolveDatasets } from "../../../modules/catalog/dataset";
 import { createS3Client, listDirectoryPages, listObjectPages } from "../../../modules/catalog/s3-listing";
+import { s3ListingSource } from "../../../modules/catalog/s3-source";
+import { discoverShards } from "../../../modules/catalog/shards";
 import { startStandIn } from "../../../scripts/catalog/s3-standin";
 import { allObjects, bucketFromKeys, cmip6Bucket, era5Bucket, listBucket, type ListRequest } from "../../../scripts/catalog/synthetic-bucket";
 
@@ -109,6 +113,50 @@ describe("the S3 stand-in", () => {
       expect(root.sort(compareKeys)).toEqual(["1979/", "QuickStart.ipynb", "README.txt", "zarr/"]);
       await expect(client.send(new ListObjectsV2Command({ Bucket: "no-such-bucket" }))).rejects.toThrow(/bucket does not exist/);
       expect(standIn.stats.listRequests).toBe(pages + 1);
+    } finally {
+      client.destroy();
+      await standIn.close();
+    }
+  });
+});
+
+describe("sharded listing through the S3 client", () => {
+  test("key ranges, flat shards and stores cover every key once and give the documents of one listing", async () => {
+    const keys = [
+      ...Array.from({ length: 2_500 }, (_, i) => `flat/object-${String(i).padStart(5, "0")}.nc`),
+      ...Array.from({ length: 30 }, (_, i) => `flat/sub-${i}/x.zarr/${i % 3 === 0 ? ".zmetadata" : "0.0"}`),
+      "flat/sub-3/x.zarr/.zattrs",
+      "top.nc",
+      ...Array.from({ length: 40 }, (_, i) => `zarr/2018/01/data/v${i}.zarr/${i % 2 === 0 ? ".zmetadata" : "v/0.0.0"}`),
+    ];
+    const bucket = bucketFromKeys("bucket", keys);
+    const standIn = await startStandIn({ buckets: [bucket], latencyMs: 0, bulkLatencyMs: 0 });
+    const client = createS3Client({ region: "us-east-1", endpoint: standIn.s3, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    try {
+      const dataset = resolveDatasets([{ name: "data", s3: "s3://bucket", path: "/data" }], { region: "us-east-1", mount: "/fsx" })[0]!;
+      const source = s3ListingSource(client, "bucket");
+      const seen: string[] = [];
+      const sharded: string[] = [];
+      let shards = 0;
+      for await (const shard of discoverShards(source, dataset, { maxChildren: 500, maxRanges: 8 })) {
+        shards += 1;
+        const pipeline = new CatalogPipeline(dataset);
+        for await (const page of source.pages(shard, undefined)) {
+          seen.push(...page.map((entry) => entry.key));
+          sharded.push(...pipeline.push(page).map((d) => `${d.id} ${d.object_count}`));
+        }
+        sharded.push(...pipeline.finish().map((d) => `${d.id} ${d.object_count}`));
+      }
+      expect(shards).toBeGreaterThan(3);
+      expect(seen.sort(compareKeys)).toEqual([...new Set(keys)].sort(compareKeys));
+      expect(source.requests).toBe(standIn.stats.listRequests);
+      const whole = new CatalogPipeline(dataset);
+      const all: string[] = [];
+      for await (const page of listObjectPages(client, { bucket: "bucket", prefix: "" })) {
+        all.push(...whole.push(page).map((d) => `${d.id} ${d.object_count}`));
+      }
+      all.push(...whole.finish().map((d) => `${d.id} ${d.object_count}`));
+      expect(sharded.sort()).toEqual(all.sort());
     } finally {
       client.destroy();
       await standIn.close();
