@@ -1,20 +1,21 @@
 /**
  * A reader of ListObjectsV2 responses for the official S3 client, plugged into its middleware
- * stack. Why it exists (measured with `npm run bench:catalog`, see the catalog README): the
- * SDK's XML deserialiser spends about 20 µs of CPU per listed key (a general XML parser building
- * one node per element, character by character, then a schema walk and an RFC 3339 date parser
- * per key), which caps one vCPU at about 50,000 keys/s, a tenth of what parallel listing
- * delivers at S3's latency. This reader does the one thing the indexer needs from a successful
- * listing (key, size and date of each object; each common prefix) with `indexOf` scans, at about
- * 1.5 µs per key.
+ * stack. Why it exists (profiled and measured with `npm run bench:catalog`, see the catalog
+ * README): the SDK's XML deserialiser spends about 20 µs of CPU per listed key (a general XML
+ * parser building one node per element character by character, then a schema walk and an RFC 3339
+ * date parser per key). The indexer then costs ~29 µs of CPU per key in all, and one vCPU tops
+ * out near 40,000 keys/s, a fifth of what parallel listing delivers at S3's latency. This reader
+ * takes the one thing the indexer needs from a successful listing (key, size and date of each
+ * object; each common prefix) with `indexOf` scans: the indexer then costs ~6-8 µs per key.
  *
  * Everything else stays the SDK's: the request (signing, endpoint rules, region redirects,
  * retries), error responses (any status but 200 is untouched), and the response's other fields,
  * which the SDK deserialises from the response with the two lists cut out. The output is the
  * SDK's `ListObjectsV2CommandOutput`, with `Contents` items holding `Key`, `Size` and
- * `LastModified` only (no `ETag`, `StorageClass`, `Owner`...). A response the reader does not
- * recognise is left whole to the SDK. A property test checks this reader against the SDK's own
- * deserialiser on generated responses (`__tests__/modules/catalog/listing-reader.test.ts`).
+ * `LastModified` only (no `ETag`, `StorageClass`, `Owner`...; items with equal dates share one
+ * `Date`). A response the reader does not recognise is left whole to the SDK. A property test
+ * checks this reader against the SDK's own deserialiser on generated responses
+ * (`__tests__/modules/catalog/listing-reader.test.ts`).
  *
  * Turn it off with `createS3Client({ reader: "sdk" })` (CLI: `--reader sdk`).
  */

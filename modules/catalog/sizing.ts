@@ -13,9 +13,10 @@ export type IndexerRunner = "lambda" | "fargate";
 export const SIZING = {
   /**
    * Keys per second one indexer run plans on: one vCPU listing in parallel at S3's latency.
-   * `npm run bench:catalog` measures the parallel listing at well over 100,000 keys/s of one
-   * process on this project's 2-core test machine (see modules/catalog/README.md); a quarter of
-   * that leaves room for slower S3 pages and a busy domain.
+   * `npm run bench:catalog` measures 204,000-229,000 keys/s end to end for 20 million keys on
+   * this project's 2-core test machine, at 5.5-6.2 µs of the indexer's CPU per key, i.e. over
+   * 160,000 keys/s per vCPU once CPU-bound (see modules/catalog/README.md); planning at about a
+   * sixth of that leaves room for slower S3 pages, a busy domain and a shared vCPU.
    */
   listingKeysPerSecond: 25_000,
   /** Lambda's hard limit per invocation (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html). */
