@@ -105,6 +105,14 @@ export class CatalogRefresh extends Construct {
       loggingConfiguration: { logDestination: `${logs.arn}:*`, includeExecutionData: false, level: "ERROR" },
     });
 
+    // Its own ARN: a policy of its own, so that the state machine (whose creation checks the log
+    // delivery grants above) never waits for it.
+    new IamRolePolicy(this, "machine-own-runs", {
+      role: machineRole.id,
+      name: "list-own-runs",
+      policy: Fn.jsonencode(policy({ Sid: "ListOwnRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: this.stateMachine.arn })),
+    });
+
     const schedulerRole = new IamRole(this, "schedule-role", {
       name: `${props.namePrefix}-catalog-schedule`,
       assumeRolePolicy: Fn.jsonencode(serviceTrust("scheduler.amazonaws.com")),

@@ -55,8 +55,26 @@ export function refreshDefinition(input: RefreshDefinitionInput): Record<string,
   return {
     Comment: "Import S3 metadata into FSx for Lustre, wait for it, then rebuild the Region's catalog index",
     TimeoutSeconds: input.timeoutSeconds ?? 4 * 3600,
-    StartAt: "StartImport",
+    StartAt: "CheckRunning",
     States: {
+      // A first run imports whole buckets for hours (the associations import nothing on create):
+      // a nightly run that finds an earlier one still going leaves it alone instead of failing
+      // beside it (FSx runs one data repository task at a time) and raising a false alarm.
+      CheckRunning: {
+        Type: "Task",
+        Resource: "arn:aws:states:::aws-sdk:sfn:listExecutions",
+        Parameters: { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 2 },
+        ResultSelector: { "Count.$": "States.ArrayLength($.Executions)" },
+        ResultPath: "$.running",
+        Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 5 }],
+        Next: "AlreadyRunning",
+      },
+      AlreadyRunning: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.running.Count", NumericGreaterThan: 1, Next: "EarlierRunStillGoing" }],
+        Default: "StartImport",
+      },
+      EarlierRunStillGoing: { Type: "Succeed", Comment: "Another execution of this pipeline is running: it refreshes the catalog" },
       StartImport: {
         Type: "Task",
         Resource: "arn:aws:states:::aws-sdk:fsx:createDataRepositoryTask",

@@ -57,6 +57,23 @@ describe("sizing the catalog refresh", () => {
 describe("the refresh state machine per runner", () => {
   const common = { fileSystemId: "fs-1", paths: ["/era5"] };
 
+  test("a run that finds an earlier one still going (a first import takes hours) ends at once", () => {
+    const definition = refreshDefinition({ ...common, indexer: { kind: "lambda", functionArn: "arn:fn", event: {} } }) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(definition.StartAt).toBe("CheckRunning");
+    expect(definition.States.CheckRunning).toMatchObject({
+      Resource: "arn:aws:states:::aws-sdk:sfn:listExecutions",
+      Parameters: { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 2 },
+      ResultSelector: { "Count.$": "States.ArrayLength($.Executions)" },
+      Next: "AlreadyRunning",
+    });
+    expect(definition.States.AlreadyRunning).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.running.Count", NumericGreaterThan: 1, Next: "EarlierRunStillGoing" }],
+      Default: "StartImport",
+    });
+    expect(definition.States.EarlierRunStillGoing).toMatchObject({ Type: "Succeed" });
+  });
+
   test("Lambda: invoke with the Region's event, retry failures twice, end", () => {
     const definition = refreshDefinition({ ...common, indexer: { kind: "lambda", functionArn: "arn:fn", event: { region: "us-east-1" } }, timeoutSeconds: 7_000 }) as { States: Record<string, Record<string, unknown>>; TimeoutSeconds: number };
     expect(definition.TimeoutSeconds).toBe(7_000);
@@ -78,6 +95,8 @@ describe("the refresh state machine per runner", () => {
     }) as { States: Record<string, Record<string, unknown>> };
     expect(definition.States.WaitForImport).toMatchObject({ Seconds: 90 });
     expect(definition.States.RefreshCatalog).toMatchObject({ Resource: "arn:aws:states:::ecs:runTask.sync", TimeoutSeconds: 3_600, Retry: [], Next: "IndexerExited" });
-    expect(Object.keys(definition.States).sort()).toEqual(["CatalogRefreshed", "CheckImport", "ImportEnded", "ImportFailed", "IndexerExited", "IndexerFailed", "RefreshCatalog", "StartImport", "WaitForImport"]);
+    expect(Object.keys(definition.States).sort()).toEqual(
+      ["AlreadyRunning", "CatalogRefreshed", "CheckImport", "CheckRunning", "EarlierRunStillGoing", "ImportEnded", "ImportFailed", "IndexerExited", "IndexerFailed", "RefreshCatalog", "StartImport", "WaitForImport"],
+    );
   });
 });
