@@ -6,6 +6,7 @@ import { parseConfig } from "./modules/config/validate";
 import { InputError } from "./modules/errors";
 import { ensureIndexerBundle } from "./scripts/lib/indexer-bundle";
 import { ensureNotebookBundle } from "./scripts/lib/notebook-bundle";
+import { readClusterCode } from "./scripts/lib/cluster-code";
 import { synthesizeTfcBootstrap } from "./stacks/tfc-bootstrap-stack";
 import { buildTopology } from "./stacks/topology";
 
@@ -38,6 +39,9 @@ function main(): void {
     localStateDirectory: resolve(projectDir, stateDirectory),
     indexerArchive: ensureIndexerBundle(projectDir),
     notebookArchive: ensureNotebookBundle(projectDir),
+    // End-of-support guardrails judge against today unless a run fixes the date (tests, reviews).
+    today: process.env.PROXIMATE_TODAY,
+    clusterCode: readClusterCode(projectDir),
   });
   try {
     app.synth();

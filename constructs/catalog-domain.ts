@@ -2,7 +2,6 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
-import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { OpensearchDomain } from "@cdktf/provider-aws/lib/opensearch-domain";
 import { OpensearchDomainPolicy } from "@cdktf/provider-aws/lib/opensearch-domain-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -45,7 +44,9 @@ export class CatalogDomain extends Construct {
     }
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.namePrefix}-catalog`,
-      description: "Catalog domain: HTTPS from the notebook and the indexers' Regions",
+      // EC2 accepts only a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$* in descriptions (no apostrophe):
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+      description: "Catalog domain: HTTPS from the notebook and the indexer Regions",
       vpcId: props.vpc.id,
       tags: { Name: `${props.namePrefix}-catalog`, [FLOW_ROLE_TAG]: "opensearch" },
     });
@@ -78,9 +79,8 @@ export class CatalogDomain extends Construct {
         }),
       ),
     });
-    const linkedRole = props.plan.createServiceLinkedRole
-      ? new IamServiceLinkedRole(this, "service-linked-role", { awsServiceName: "opensearchservice.amazonaws.com" })
-      : undefined;
+    // The VPC domain needs the account's AWSServiceRoleForAmazonOpenSearchService: account-wide,
+    // ensured by `npm run bootstrap` (modules/aws/service-linked-roles.ts), never in this state.
     this.domain = new OpensearchDomain(this, "Default", {
       domainName: props.plan.domainName,
       engineVersion: props.plan.engineVersion,
@@ -96,7 +96,7 @@ export class CatalogDomain extends Construct {
       nodeToNodeEncryption: { enabled: true },
       domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
       logPublishingOptions: logTypes.map((type, index) => ({ logType: type, cloudwatchLogGroupArn: logGroups[index].arn, enabled: true })),
-      dependsOn: [logPolicy, ...(linkedRole ? [linkedRole] : [])],
+      dependsOn: [logPolicy],
     });
     new OpensearchDomainPolicy(this, "access-policy", {
       domainName: this.domain.domainName,

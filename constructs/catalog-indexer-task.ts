@@ -69,6 +69,8 @@ export class CatalogIndexerTask extends Construct {
   public readonly taskRole: IamRole;
   public readonly logGroup: CloudwatchLogGroup;
   public readonly bundleBucket: SecureBucket;
+  /** Policies this task adds to the shared indexer role: deploy-time runs of that role wait for them. */
+  public readonly rolePolicies: readonly IamRolePolicy[];
   /** Subnet ids and security group ids for the task's awsvpc network configuration. */
   public readonly subnetIds: readonly string[];
   public readonly securityGroupIds: readonly string[];
@@ -108,11 +110,12 @@ export class CatalogIndexerTask extends Construct {
       sourceHash: Fn.filemd5(bundle.path),
       contentType: "application/javascript",
     });
-    new IamRolePolicy(this, "read-bundle", {
+    const readBundle = new IamRolePolicy(this, "read-bundle", {
       role: props.role.id,
       name: "read-indexer-bundle",
       policy: Fn.jsonencode(policy({ Sid: "ReadBundle", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${this.bundleBucket.bucket.arn}/indexer/*` })),
     });
+    this.rolePolicies = [readBundle];
 
     this.cluster = new EcsCluster(this, "cluster", {
       name: `${props.namePrefix}-catalog-indexer`,

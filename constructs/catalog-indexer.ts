@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { INDEXER_LAMBDA_RUNTIME } from "../modules/aws/runtimes";
 import { DatasetConfig } from "../modules/config/schema";
 import { datasetReadStatements, policy } from "../modules/iam";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
@@ -82,12 +83,12 @@ export class CatalogIndexer extends Construct {
       toPort: 443,
       cidrIpv4: "0.0.0.0/0",
     });
-    new IamRolePolicyAttachment(this, "vpc-access", {
+    const vpcAccess = new IamRolePolicyAttachment(this, "vpc-access", {
       role: props.role.name,
       // Network interfaces for a function in a VPC (AWS-managed, not a *FullAccess policy).
       policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
     });
-    new IamRolePolicy(this, "policy", {
+    const rolePolicy = new IamRolePolicy(this, "policy", {
       role: props.role.id,
       name: "index-datasets",
       policy: Fn.jsonencode(
@@ -107,7 +108,9 @@ export class CatalogIndexer extends Construct {
     this.function = new LambdaFunction(this, "Default", {
       functionName,
       description: `Rebuilds catalog-${props.region} from the Region's datasets`,
-      runtime: "nodejs20.x",
+      // nodejs20.x was deprecated on 2026-04-30; see INDEXER_LAMBDA_RUNTIME for the choice.
+      // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+      runtime: INDEXER_LAMBDA_RUNTIME.identifier,
       handler: "index.handler",
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),
@@ -120,7 +123,12 @@ export class CatalogIndexer extends Construct {
         variables: { OPENSEARCH_ENDPOINT: props.openSearchEndpoint, OPENSEARCH_REGION: props.openSearchRegion },
       },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup],
+      // CreateFunction with a VPC config checks that the role may create network interfaces
+      // (AWSLambdaVPCAccessExecutionRole); IAM is eventually consistent, so the function is
+      // created only after the role's attachment and policy exist.
+      // https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+      dependsOn: [this.logGroup, vpcAccess, rolePolicy],
     });
   }
 }

@@ -10,6 +10,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DASHBOARD_PORT } from "../modules/compute/dask";
 import { elbLogDeliveryPrincipal } from "../modules/network/elb-log-delivery";
+import { fitName } from "../modules/naming";
 import { SecureBucket } from "./secure-bucket";
 
 /** Properties of a {@link DashboardLoadBalancer}. */
@@ -50,7 +51,8 @@ export class DashboardLoadBalancer extends Construct {
       throw new Error(`DashboardLoadBalancer ${id}: a public dashboard needs certificateArn (HTTPS only)`);
     }
     this.accessLogs = new SecureBucket(this, "access-logs", {
-      bucketPrefix: `${props.namePrefix}-dash-logs-`,
+      // S3 bucket_prefix: at most 37 characters (63 less Terraform's 26-character suffix).
+      bucketPrefix: fitName(props.namePrefix, "dash-logs-", 37),
       extraPolicyStatements: (bucketArn) => [
         {
           Sid: "LoadBalancerAccessLogs",
@@ -81,14 +83,17 @@ export class DashboardLoadBalancer extends Construct {
     });
     new VpcSecurityGroupEgressRule(this, "to-dashboard", {
       securityGroupId: this.securityGroup.id,
-      description: "To the scheduler's dashboard",
+      // No apostrophe: EC2 rule descriptions allow only a-z A-Z 0-9 spaces ._-:/()#,@[]+=;{}!$*
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html).
+      description: "To the dashboard of the scheduler",
       ipProtocol: "tcp",
       fromPort: DASHBOARD_PORT,
       toPort: DASHBOARD_PORT,
       cidrIpv4: props.vpcCidr,
     });
     this.loadBalancer = new Lb(this, "Default", {
-      name: `${props.namePrefix}-dash`.slice(0, 32),
+      // At most 32 characters, not ending with a hyphen (CreateLoadBalancer Name).
+      name: fitName(props.namePrefix, "dash", 32),
       loadBalancerType: "application",
       internal: !isPublic,
       subnets: props.subnets.map((subnet) => subnet.id),
@@ -98,7 +103,7 @@ export class DashboardLoadBalancer extends Construct {
       dependsOn: [this.accessLogs.policy],
     });
     this.targetGroup = new LbTargetGroup(this, "target", {
-      name: `${props.namePrefix}-dash`.slice(0, 32),
+      name: fitName(props.namePrefix, "dash", 32),
       port: DASHBOARD_PORT,
       protocol: "HTTP",
       targetType: "ip",

@@ -11,6 +11,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { DASHBOARD_PORT, NANNY_PORTS, SCHEDULER_ENVIRONMENT, SCHEDULER_PORT, schedulerCommand, WORKER_PORTS } from "../modules/compute/dask";
+import { SCALING_ENV, SchedulerScalingSettings } from "../modules/compute/scaling";
+import { suppress } from "./guardrails/suppress";
 import { DashboardLoadBalancer } from "./dashboard-load-balancer";
 import { EcsTaskRoles } from "./ecs-roles";
 
@@ -36,6 +38,13 @@ export interface DaskSchedulerProps {
   readonly dashboard: DashboardLoadBalancer;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Demand scaling of the worker pools: the settings and source of the scheduler's scaling
+   * preload (scripts/cluster/scheduler_scaling.py), which publishes each pool's desired task
+   * count to CloudWatch in the pool's Region.
+   * @default none: no pool scales on demand (the scheduler runs plain `dask scheduler`)
+   */
+  readonly scaling?: { readonly settings: SchedulerScalingSettings; readonly code: string };
 }
 
 /**
@@ -62,7 +71,31 @@ export class DaskScheduler extends Construct {
       namePrefix: `${props.namePrefix}-scheduler`,
       logGroup: this.logGroup,
       repositoryArnPattern: props.repositoryArnPattern,
+      // PutMetricData has no resource-level permissions; the namespace condition is its scope:
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+      taskStatements: props.scaling
+        ? [
+            {
+              Sid: "PublishPoolDemand",
+              Effect: "Allow",
+              Action: ["cloudwatch:PutMetricData"],
+              Resource: "*",
+              Condition: { StringEquals: { "cloudwatch:namespace": props.scaling.settings.namespace } },
+            },
+          ]
+        : undefined,
     });
+    if (props.scaling) {
+      suppress(
+        roles,
+        "IAM-NO-WILDCARD-RESOURCE",
+        `cloudwatch:PutMetricData acts on no resource type: AWS accepts only Resource "*"; the condition cloudwatch:namespace = ${props.scaling.settings.namespace} limits it to the pools' metrics`,
+      );
+    }
+    const environment: Record<string, string> = {
+      ...SCHEDULER_ENVIRONMENT,
+      ...(props.scaling ? { [SCALING_ENV.settings]: JSON.stringify(props.scaling.settings), [SCALING_ENV.schedulerCode]: props.scaling.code } : {}),
+    };
 
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.namePrefix}-scheduler`,
@@ -134,8 +167,8 @@ export class DaskScheduler extends Construct {
           name: "scheduler",
           image: props.imageUri,
           essential: true,
-          command: schedulerCommand(),
-          environment: Object.entries(SCHEDULER_ENVIRONMENT).map(([name, value]) => ({ name, value })),
+          command: schedulerCommand({ scalingPreload: props.scaling !== undefined }),
+          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
           portMappings: [
             { containerPort: SCHEDULER_PORT, protocol: "tcp" },
             { containerPort: DASHBOARD_PORT, protocol: "tcp" },

@@ -1,10 +1,11 @@
-import { Fn } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
@@ -19,10 +20,12 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { NANNY_PORTS, SCHEDULER_PORT, WORKER_ENVIRONMENT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
-import { ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
+import { datasetHealthCheck, NANNY_PORTS, SCHEDULER_PORT, WORKER_ENVIRONMENT, WORKER_PORTS, workerCommand } from "../modules/compute/dask";
+import { datasetMountPaths, ecsInstanceUserData, LUSTRE_MOUNT_POINT, LustreMount } from "../modules/compute/user-data";
+import { ALARM_PERIOD_SECONDS, DESIRED_TASKS_METRIC, POOL_DIMENSION, SCALING_ENV, STEP_COOLDOWN_SECONDS, stepAdjustments } from "../modules/compute/scaling";
 import { PoolPlan } from "../modules/config/topology";
-import { datasetReadStatements, serviceTrust } from "../modules/iam";
+import { datasetReadStatements, PolicyStatement, serviceTrust } from "../modules/iam";
+import { poolName } from "../modules/naming";
 import { LUSTRE_PORTS } from "../modules/network/ports";
 import { EcsTaskRoles } from "./ecs-roles";
 
@@ -53,17 +56,36 @@ export interface DaskWorkerPoolProps {
    * @default none: workers read the datasets from S3
    */
   readonly lustre?: LustreMount;
+  /**
+   * What must exist before any host boots: the file system's data repository associations (a
+   * host that finds a dataset path missing does not join the cluster).
+   * @default none
+   */
+  readonly dataDependencies?: readonly ITerraformDependable[];
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Demand scaling (`pool.scaling` "demand"): the CloudWatch namespace the scheduler publishes
+   * the pool's desired task count to, and the worker preload that sets ECS task scale-in
+   * protection (scripts/cluster/worker_protection.py).
+   * @default none: CPU target tracking (`pool.scaling` "cpu")
+   */
+  readonly demandScaling?: { readonly namespace: string; readonly protectionCode: string };
 }
 
 /**
  * A Region's pool of Dask workers: an ECS cluster on EC2 capacity (Lustre cannot be mounted
  * on Fargate) from a launch template with the ECS-optimised AL2023 AMI (resolved from SSM at
  * launch, no AMI data source), IMDSv2 only and an encrypted root volume; an Auto Scaling group
- * (min 0) behind a capacity provider with managed scaling; and an ECS service of workers that
- * each advertise the Region's pool resource with a quantity equal to their threads, scaled by
- * Application Auto Scaling on average CPU.
+ * (min 0) behind a capacity provider with managed scaling and managed termination protection;
+ * and an ECS service of workers that each advertise the Region's pool resource with a quantity
+ * equal to their threads.
+ *
+ * Scaling (`pool.scaling`): `demand` follows the desired task count the scheduler publishes to
+ * CloudWatch (an alarm invoking an ExactCapacity step policy), with workers protecting their
+ * ECS tasks from scale-in until the scheduler has drained them; `cpu` is the fallback target
+ * tracking of average CPU. The constructor reads as the concerns it wires: security groups,
+ * capacity, task definition, service, scaling.
  */
 export class DaskWorkerPool extends Construct {
   public readonly cluster: EcsCluster;
@@ -78,23 +100,68 @@ export class DaskWorkerPool extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   /** The container's command, as the task definition holds it. */
   public readonly command: readonly string[];
+  /** The alarm on the scheduler's `DesiredTasks` metric (demand scaling only). */
+  public readonly demandAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DaskWorkerPoolProps) {
     super(scope, id);
-    const sizing = props.pool.sizing;
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/proximate/${props.namePrefix}/workers`,
       retentionInDays: props.logRetentionDays ?? 30,
+    });
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: `${props.namePrefix}-workers`,
+      setting: [{ name: "containerInsights", value: "enabled" }],
     });
     const roles = new EcsTaskRoles(this, "roles", {
       namePrefix: `${props.namePrefix}-worker`,
       logGroup: this.logGroup,
       repositoryArnPattern: props.repositoryArnPattern,
-      taskStatements: datasetReadStatements(props.datasetUris),
+      taskStatements: [...datasetReadStatements(props.datasetUris), ...(props.demandScaling ? this.protectionStatements() : [])],
     });
+    [this.taskSecurityGroup, this.instanceSecurityGroup] = this.securityGroups(props);
+    const capacity = this.capacity(props);
+    this.launchTemplate = capacity.launchTemplate;
+    this.autoScalingGroup = capacity.autoScalingGroup;
+    this.capacityProvider = capacity.capacityProvider;
+    this.command = workerCommand(props.region, props.schedulerAddress, props.pool.sizing, { protectionPreload: props.demandScaling !== undefined });
+    this.taskDefinition = this.workerTaskDefinition(props, roles);
+    this.service = this.workerService(props, capacity.clusterCapacity);
+    this.scalingTarget = new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      scalableDimension: "ecs:service:DesiredCount",
+      minCapacity: props.pool.minTasks,
+      maxCapacity: props.pool.maxTasks,
+    });
+    if (props.demandScaling) {
+      this.demandAlarm = this.demandScaling(props, props.demandScaling.namespace);
+    } else {
+      this.cpuScaling(props);
+    }
+  }
 
-    // Worker tasks (awsvpc: each task has its own interface and this group).
-    this.taskSecurityGroup = new SecurityGroup(this, "task-sg", {
+  /**
+   * The worker preload sets and clears its task's scale-in protection through the ECS agent,
+   * which calls ECS with the task role's credentials
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html).
+   * Both actions act on the task resource `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`
+   * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+   */
+  private protectionStatements(): PolicyStatement[] {
+    return [
+      {
+        Sid: "OwnTaskScaleInProtection",
+        Effect: "Allow",
+        Action: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"],
+        Resource: `${Fn.replace(this.cluster.arn, ":cluster/", ":task/")}/*`,
+      },
+    ];
+  }
+
+  /** Worker tasks (awsvpc: each task has its own interface) and container instances. */
+  private securityGroups(props: DaskWorkerPoolProps): [SecurityGroup, SecurityGroup] {
+    const taskSecurityGroup = new SecurityGroup(this, "task-sg", {
       name: `${props.namePrefix}-dask-workers`,
       description: "Dask workers: worker and nanny ports from the client and every worker Region",
       vpcId: props.vpc.id,
@@ -104,7 +171,7 @@ export class DaskWorkerPool extends Construct {
     for (const [name, cidr] of peers) {
       for (const [label, range] of [["worker", WORKER_PORTS], ["nanny", NANNY_PORTS]] as const) {
         new VpcSecurityGroupIngressRule(this, `${label}-from-${name}`, {
-          securityGroupId: this.taskSecurityGroup.id,
+          securityGroupId: taskSecurityGroup.id,
           description: `Dask ${label} ports from ${name}`,
           ipProtocol: "tcp",
           fromPort: range.from,
@@ -112,7 +179,7 @@ export class DaskWorkerPool extends Construct {
           cidrIpv4: cidr,
         });
         new VpcSecurityGroupEgressRule(this, `${label}-to-${name}`, {
-          securityGroupId: this.taskSecurityGroup.id,
+          securityGroupId: taskSecurityGroup.id,
           description: `Dask ${label} ports in ${name}`,
           ipProtocol: "tcp",
           fromPort: range.from,
@@ -122,7 +189,7 @@ export class DaskWorkerPool extends Construct {
       }
     }
     new VpcSecurityGroupEgressRule(this, "to-scheduler", {
-      securityGroupId: this.taskSecurityGroup.id,
+      securityGroupId: taskSecurityGroup.id,
       description: "Dask scheduler in the client Region",
       ipProtocol: "tcp",
       fromPort: SCHEDULER_PORT,
@@ -130,7 +197,7 @@ export class DaskWorkerPool extends Construct {
       cidrIpv4: props.clientCidr,
     });
     new VpcSecurityGroupEgressRule(this, "task-https", {
-      securityGroupId: this.taskSecurityGroup.id,
+      securityGroupId: taskSecurityGroup.id,
       description: "HTTPS to S3 (gateway endpoint) and AWS APIs (interface endpoints)",
       ipProtocol: "tcp",
       fromPort: 443,
@@ -139,14 +206,14 @@ export class DaskWorkerPool extends Construct {
     });
 
     // Container instances: no inbound traffic at all; ECS agent, image layers and Lustre outbound.
-    this.instanceSecurityGroup = new SecurityGroup(this, "instance-sg", {
+    const instanceSecurityGroup = new SecurityGroup(this, "instance-sg", {
       name: `${props.namePrefix}-ecs-instances`,
       description: "Dask worker container instances: no inbound traffic",
       vpcId: props.vpc.id,
       tags: { Name: `${props.namePrefix}-ecs-instances`, [FLOW_ROLE_TAG]: "worker-hosts" },
     });
     new VpcSecurityGroupEgressRule(this, "instance-https", {
-      securityGroupId: this.instanceSecurityGroup.id,
+      securityGroupId: instanceSecurityGroup.id,
       description: "HTTPS to AWS APIs (interface endpoints) and S3 (gateway endpoint)",
       ipProtocol: "tcp",
       fromPort: 443,
@@ -155,7 +222,7 @@ export class DaskWorkerPool extends Construct {
     });
     LUSTRE_PORTS.forEach((range) => {
       new VpcSecurityGroupEgressRule(this, `instance-lustre-${range.from}`, {
-        securityGroupId: this.instanceSecurityGroup.id,
+        securityGroupId: instanceSecurityGroup.id,
         description: "FSx for Lustre in this VPC",
         ipProtocol: "tcp",
         fromPort: range.from,
@@ -163,7 +230,15 @@ export class DaskWorkerPool extends Construct {
         cidrIpv4: props.vpcCidr,
       });
     });
+    return [taskSecurityGroup, instanceSecurityGroup];
+  }
 
+  /**
+   * EC2 capacity: instance role and profile, launch template, an Auto Scaling group from 0
+   * behind a capacity provider. Managed scaling follows the tasks ECS must place; managed
+   * termination protection keeps instances that still run tasks, so hosts follow the tasks.
+   */
+  private capacity(props: DaskWorkerPoolProps) {
     const instanceRole = new IamRole(this, "instance-role", {
       name: `${props.namePrefix}-ecs-instance`,
       assumeRolePolicy: Fn.jsonencode(serviceTrust("ec2.amazonaws.com")),
@@ -175,50 +250,61 @@ export class DaskWorkerPool extends Construct {
       new IamRolePolicyAttachment(this, `instance-${name}`, { role: instanceRole.name, policyArn: arn });
     }
     const profile = new IamInstanceProfile(this, "instance-profile", { name: `${props.namePrefix}-ecs-instance`, role: instanceRole.name });
-
-    this.cluster = new EcsCluster(this, "cluster", {
-      name: `${props.namePrefix}-workers`,
-      setting: [{ name: "containerInsights", value: "enabled" }],
-    });
-    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+    const launchTemplate = new LaunchTemplate(this, "launch-template", {
       namePrefix: `${props.namePrefix}-workers-`,
       imageId: `resolve:ssm:${ECS_AMI_PARAMETER}`,
-      instanceType: sizing.instanceType,
+      instanceType: props.pool.sizing.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 40, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
       networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [this.instanceSecurityGroup.id] }],
       monitoring: { enabled: true },
-      userData: Fn.base64encode(ecsInstanceUserData(this.cluster.name, props.lustre)),
+      userData: Fn.base64encode(
+        ecsInstanceUserData(this.cluster.name, props.lustre, {
+          agentReservedMemoryMiB: props.pool.sizing.agentReservedMemoryMiB,
+          tasksMemoryMiB: props.pool.sizing.taskMemoryMiB * props.pool.sizing.tasksPerInstance,
+        }),
+      ),
       tagSpecifications: [{ resourceType: "instance", tags: { Name: `${props.namePrefix}-dask-worker-host` } }],
     });
-    this.autoScalingGroup = new AutoscalingGroup(this, "asg", {
+    const autoScalingGroup = new AutoscalingGroup(this, "asg", {
       name: `${props.namePrefix}-workers`,
       minSize: props.pool.minInstances,
       maxSize: props.pool.maxInstances,
       vpcZoneIdentifier: props.subnets.map((subnet) => subnet.id),
-      launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
+      launchTemplate: { id: launchTemplate.id, version: "$Latest" },
       // The capacity provider's managed termination protection needs instances protected.
       protectFromScaleIn: true,
       tag: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
       lifecycle: { ignoreChanges: ["desired_capacity"] },
+      dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,
     });
-    this.capacityProvider = new EcsCapacityProvider(this, "capacity", {
+    const capacityProvider = new EcsCapacityProvider(this, "capacity", {
       name: `${props.namePrefix}-workers`,
       autoScalingGroupProvider: {
-        autoScalingGroupArn: this.autoScalingGroup.arn,
+        autoScalingGroupArn: autoScalingGroup.arn,
         managedTerminationProtection: "ENABLED",
         managedScaling: { status: "ENABLED", targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 4 },
       },
     });
     const clusterCapacity = new EcsClusterCapacityProviders(this, "cluster-capacity", {
       clusterName: this.cluster.name,
-      capacityProviders: [this.capacityProvider.name],
-      defaultCapacityProviderStrategy: [{ capacityProvider: this.capacityProvider.name, weight: 1, base: 0 }],
+      capacityProviders: [capacityProvider.name],
+      defaultCapacityProviderStrategy: [{ capacityProvider: capacityProvider.name, weight: 1, base: 0 }],
     });
+    return { launchTemplate, autoScalingGroup, capacityProvider, clusterCapacity };
+  }
 
-    this.command = workerCommand(props.region, props.schedulerAddress, sizing);
-    this.taskDefinition = new EcsTaskDefinition(this, "task", {
+  /** The worker task: the command, its environment (and preload), the read-only Lustre mount. */
+  private workerTaskDefinition(props: DaskWorkerPoolProps, roles: EcsTaskRoles): EcsTaskDefinition {
+    const sizing = props.pool.sizing;
+    const environment: Record<string, string> = {
+      ...WORKER_ENVIRONMENT,
+      ...(props.demandScaling
+        ? { [SCALING_ENV.protectionMinutes]: String(props.pool.protectionMinutes), [SCALING_ENV.workerCode]: props.demandScaling.protectionCode }
+        : {}),
+    };
+    return new EcsTaskDefinition(this, "task", {
       family: `${props.namePrefix}-dask-worker`,
       requiresCompatibilities: ["EC2"],
       networkMode: "awsvpc",
@@ -235,10 +321,11 @@ export class DaskWorkerPool extends Construct {
           image: props.imageUri,
           essential: true,
           command: this.command,
-          environment: Object.entries(WORKER_ENVIRONMENT).map(([name, value]) => ({ name, value })),
+          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
           // awsvpc: every task has its own interface, so the pinned port ranges in the command
           // need no port mappings; the task security group names them.
           mountPoints: props.lustre ? [{ sourceVolume: "lustre", containerPath: props.lustre.mountPoint ?? LUSTRE_MOUNT_POINT, readOnly: true }] : [],
+          healthCheck: props.lustre ? datasetHealthCheck(datasetMountPaths(props.lustre)) : undefined,
           ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
           stopTimeout: 60,
           logConfiguration: {
@@ -248,7 +335,11 @@ export class DaskWorkerPool extends Construct {
         },
       ]),
     });
-    this.service = new EcsService(this, "service", {
+  }
+
+  /** The ECS service; its desired count belongs to Application Auto Scaling once deployed. */
+  private workerService(props: DaskWorkerPoolProps, clusterCapacity: EcsClusterCapacityProviders): EcsService {
+    return new EcsService(this, "service", {
       name: "dask-workers",
       cluster: this.cluster.id,
       taskDefinition: this.taskDefinition.arn,
@@ -258,13 +349,52 @@ export class DaskWorkerPool extends Construct {
       lifecycle: { ignoreChanges: ["desired_count"] },
       dependsOn: [clusterCapacity],
     });
-    this.scalingTarget = new AppautoscalingTarget(this, "scaling-target", {
-      serviceNamespace: "ecs",
-      resourceId: `service/${this.cluster.name}/${this.service.name}`,
-      scalableDimension: "ecs:service:DesiredCount",
-      minCapacity: props.pool.minTasks,
-      maxCapacity: props.pool.maxTasks,
+  }
+
+  /**
+   * Demand scaling: an alarm on the scheduler's `DesiredTasks` metric for this pool, always in
+   * ALARM while data arrives (`>= 0`), invokes an ExactCapacity step policy whose steps map the
+   * published count to a capacity; Auto Scaling actions repeat once a minute while the alarm
+   * stays in ALARM (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html).
+   * Missing data (no scheduler) leaves the alarm INSUFFICIENT_DATA: the count stays as it is.
+   */
+  private demandScaling(props: DaskWorkerPoolProps, namespace: string): CloudwatchMetricAlarm {
+    const policy = new AppautoscalingPolicy(this, "demand-scaling", {
+      name: `${props.namePrefix}-workers-demand`,
+      policyType: "StepScaling",
+      serviceNamespace: this.scalingTarget.serviceNamespace,
+      resourceId: this.scalingTarget.resourceId,
+      scalableDimension: this.scalingTarget.scalableDimension,
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ExactCapacity",
+        cooldown: STEP_COOLDOWN_SECONDS,
+        metricAggregationType: "Maximum",
+        stepAdjustment: stepAdjustments(props.pool.maxTasks).map((step) => ({
+          metricIntervalLowerBound: String(step.metricIntervalLowerBound),
+          metricIntervalUpperBound: step.metricIntervalUpperBound === undefined ? undefined : String(step.metricIntervalUpperBound),
+          scalingAdjustment: step.scalingAdjustment,
+        })),
+      },
     });
+    return new CloudwatchMetricAlarm(this, "demand-alarm", {
+      alarmName: `${props.namePrefix}-workers-demand`,
+      alarmDescription: `Sets the ${poolName(props.region)} worker service to the task count the Dask scheduler publishes`,
+      namespace,
+      metricName: DESIRED_TASKS_METRIC,
+      dimensions: { [POOL_DIMENSION]: poolName(props.region) },
+      statistic: "Maximum",
+      period: ALARM_PERIOD_SECONDS,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "missing",
+      alarmActions: [policy.arn],
+    });
+  }
+
+  /** Fallback (`pool.scaling` "cpu"): target tracking of the service's average CPU. */
+  private cpuScaling(props: DaskWorkerPoolProps): void {
     new AppautoscalingPolicy(this, "cpu-scaling", {
       name: `${props.namePrefix}-workers-cpu`,
       policyType: "TargetTrackingScaling",

@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -30,6 +30,12 @@ export interface DataHostProps {
   readonly instanceType?: string;
   /** @default none: nothing to mount */
   readonly lustre?: LustreMount;
+  /**
+   * What must exist before the host boots: the file system's data repository associations (its
+   * boot fails when a dataset path is missing).
+   * @default none
+   */
+  readonly dataDependencies?: readonly ITerraformDependable[];
 }
 
 /**
@@ -97,6 +103,7 @@ export class DataHost extends Construct {
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
       tags: { Name: `${props.namePrefix}-data-host` },
+      dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,
     });
   }
 }

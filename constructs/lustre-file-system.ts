@@ -14,6 +14,11 @@ import { FLOW_ROLE_TAG, LUSTRE_PORTS } from "../modules/network/ports";
 /** How long FSx may take to create or delete one data repository association. */
 export const DRA_TIMEOUT = "30m";
 
+/** The data repository path of a dataset's association: its `s3://bucket[/prefix]` without a trailing slash. */
+function repositoryPath(s3Uri: string): string {
+  return s3Uri.replace(/\/$/, "");
+}
+
 /** Properties of a {@link LustreFileSystem}. */
 export interface LustreFileSystemProps {
   readonly namePrefix: string;
@@ -47,6 +52,8 @@ export class LustreFileSystem extends Construct {
   public readonly fileSystem: FsxLustreFileSystem;
   public readonly securityGroup: SecurityGroup;
   public readonly associations: ReadonlyMap<string, FsxDataRepositoryAssociation>;
+  /** The associations' data repository paths (`s3://bucket[/prefix]`), in dataset order: what import tasks take. */
+  public readonly repositoryPaths: readonly string[];
   public readonly mount: LustreMount;
 
   constructor(scope: Construct, id: string, props: LustreFileSystemProps) {
@@ -56,7 +63,9 @@ export class LustreFileSystem extends Construct {
     }
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: `${props.namePrefix}-lustre`,
-      description: "FSx for Lustre: 988 and 1018-1023 from the Region's clients only",
+      // No apostrophe: EC2 accepts only a-z A-Z 0-9 spaces ._-:/()#,@[]+=&;{}!$* in descriptions
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html).
+      description: "FSx for Lustre: 988 and 1018-1023 from the clients of the Region only",
       vpcId: props.vpc.id,
       tags: { Name: `${props.namePrefix}-lustre`, [FLOW_ROLE_TAG]: "lustre" },
     });
@@ -89,12 +98,13 @@ export class LustreFileSystem extends Construct {
       tags: { Name: props.namePrefix },
     });
     const associations = new Map<string, FsxDataRepositoryAssociation>();
+    const repositoryPaths: string[] = [];
     let previous: FsxDataRepositoryAssociation | undefined;
     for (const dataset of props.datasets) {
       const association: FsxDataRepositoryAssociation = new FsxDataRepositoryAssociation(this, `dataset-${dataset.name}`, {
         fileSystemId: this.fileSystem.id,
         fileSystemPath: dataset.path,
-        dataRepositoryPath: dataset.s3.replace(/\/$/, ""),
+        dataRepositoryPath: repositoryPath(dataset.s3),
         // The first pipeline run imports (see the class comment); https://docs.aws.amazon.com/fsx/latest/LustreGuide/importing-files-dra.html
         batchImportMetaDataOnCreate: false,
         deleteDataInFilesystem: false,
@@ -106,10 +116,17 @@ export class LustreFileSystem extends Construct {
         lifecycle: { ignoreChanges: ["batch_import_meta_data_on_create"] },
       });
       associations.set(dataset.name, association);
+      repositoryPaths.push(repositoryPath(dataset.s3));
       previous = association;
     }
     this.associations = associations;
-    this.mount = { dnsName: this.fileSystem.dnsName, mountName: this.fileSystem.mountName, mountPoint: props.mountPoint ?? "/fsx" };
+    this.repositoryPaths = repositoryPaths;
+    this.mount = {
+      dnsName: this.fileSystem.dnsName,
+      mountName: this.fileSystem.mountName,
+      mountPoint: props.mountPoint ?? "/fsx",
+      datasetPaths: props.datasets.map((dataset) => dataset.path),
+    };
   }
 
   /**

@@ -14,6 +14,7 @@ import { SCHEDULER_PORT } from "../modules/compute/dask";
 import { DaskImage } from "../modules/compute/images";
 import { notebookOnStart } from "../modules/compute/notebook-lifecycle";
 import { policy } from "../modules/iam";
+import { fitName } from "../modules/naming";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 import { SecureBucket } from "./secure-bucket";
 
@@ -31,9 +32,11 @@ export interface NotebookWorkspaceProps {
   /** Zip of the helper package and notebooks (scripts/lib/notebook-bundle.ts). */
   readonly bundleArchive: string;
   readonly schedulerDnsName: string;
-  /** The catalog domain's endpoint host name and ARN. */
-  readonly catalogEndpoint: string;
-  readonly catalogArn: string;
+  /**
+   * Name of the catalog's OpenSearch domain (in this Region). The notebook resolves its
+   * endpoint at run time (DescribeDomain), so this stack does not wait for the domain.
+   */
+  readonly catalogDomainName: string;
   /** @default "ml.t3.medium" */
   readonly instanceType?: string;
   /** @default 20 */
@@ -44,8 +47,8 @@ export interface NotebookWorkspaceProps {
  * Where scientists work: a SageMaker notebook instance in a private subnet (no direct internet
  * access, no root access, volume encrypted with its own KMS key) whose lifecycle configuration
  * installs the cluster image's Dask version, the `proximate` helper and the notebooks from an
- * encrypted bucket filled from this repository at deploy time. Its role reads that bundle and
- * sends HTTP requests to the catalog domain, nothing more.
+ * encrypted bucket filled from this repository at deploy time. Its role reads that bundle, looks
+ * up the catalog domain's endpoint and sends HTTP requests to the domain, nothing more.
  */
 export class NotebookWorkspace extends Construct {
   public readonly instance: SagemakerNotebookInstance;
@@ -63,7 +66,7 @@ export class NotebookWorkspace extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });
-    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: `${props.namePrefix}-notebook-`, kmsKeyArn: this.key.arn });
+    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: fitName(props.namePrefix, "notebook-", 37), kmsKeyArn: this.key.arn });
     const bundle = new TerraformAsset(this, "bundle", { path: props.bundleArchive, type: AssetType.FILE });
     const objectKey = `bundles/${bundle.assetHash}.zip`;
     const object = new S3Object(this, "bundle-object", {
@@ -91,21 +94,29 @@ export class NotebookWorkspace extends Construct {
     });
     new VpcSecurityGroupEgressRule(this, "https", {
       securityGroupId: this.securityGroup.id,
-      description: "HTTPS: the catalog domain, S3, package index through NAT",
+      description: "HTTPS: the catalog domain and its API, S3, package index through NAT",
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
       cidrIpv4: "0.0.0.0/0",
     });
 
-    new IamRolePolicy(this, "policy", {
+    // The domain's ARN, from the notebook role's ARN (arn:<partition>:iam::<account>:role/...):
+    // no data source, and no dependency on the catalog stack. Resource type `domain` of
+    // es:DescribeDomain and es:ESHttp*: arn:${Partition}:es:${Region}:${Account}:domain/${DomainName}
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonopensearchservice.html).
+    const roleArn = Fn.split(":", props.role.arn);
+    const catalogArn = `arn:${Fn.element(roleArn, 1)}:es:${props.region}:${Fn.element(roleArn, 4)}:domain/${props.catalogDomainName}`;
+    const rolePolicy = new IamRolePolicy(this, "policy", {
       role: props.role.id,
       name: "notebook",
       policy: Fn.jsonencode(
         policy(
           { Sid: "ReadBundle", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${this.bucket.bucket.arn}/bundles/*` },
           { Sid: "DecryptBundle", Effect: "Allow", Action: ["kms:Decrypt"], Resource: this.key.arn },
-          { Sid: "QueryCatalog", Effect: "Allow", Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], Resource: `${props.catalogArn}/*` },
+          // boto3 opensearch.describe_domain (scripts/python/proximate/catalog.py) finds the endpoint.
+          { Sid: "FindCatalog", Effect: "Allow", Action: ["es:DescribeDomain"], Resource: catalogArn },
+          { Sid: "QueryCatalog", Effect: "Allow", Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], Resource: `${catalogArn}/*` },
           {
             Sid: "NotebookLogs",
             Effect: "Allow",
@@ -120,7 +131,7 @@ export class NotebookWorkspace extends Construct {
       image: props.image,
       bundleUri: `s3://${this.bucket.bucket.id}/${objectKey}`,
       schedulerAddress: `tcp://${props.schedulerDnsName}:${SCHEDULER_PORT}`,
-      catalogUrl: `https://${props.catalogEndpoint}`,
+      catalogDomain: props.catalogDomainName,
       catalogRegion: props.region,
     });
     this.lifecycle = new SagemakerNotebookInstanceLifecycleConfiguration(this, "lifecycle", {
@@ -139,7 +150,17 @@ export class NotebookWorkspace extends Construct {
       kmsKeyId: this.key.id,
       volumeSize: props.volumeSizeGiB ?? 20,
       lifecycleConfigName: this.lifecycle.name,
-      platformIdentifier: "notebook-al2-v3",
+      // Amazon Linux 2023 (NOTEBOOK_PLATFORM): AL2 notebook instances can be neither created nor
+      // restarted since 2026-07-01. The AWS provider pinned here (5.100.0) validates
+      // platform_identifier against the AL1/AL2 identifiers only and rejects "notebook-al2023-v1";
+      // the attribute is optional and computed, and SageMaker's default platform is
+      // notebook-al2023-v1 (CreateNotebookInstance), so it is left to that default.
+      // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstance.html
+      // https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html
+      // The on-create/on-start scripts read the bundle with the role's policy: create the instance
+      // after it (IAM is eventually consistent).
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+      dependsOn: [rolePolicy],
     });
   }
 }

@@ -144,7 +144,7 @@ export class VpcNetwork extends Construct {
         Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    new IamRolePolicy(this, "flow-logs-policy", {
+    const flowLogPolicy = new IamRolePolicy(this, "flow-logs-policy", {
       role: flowLogRole.id,
       name: "write-flow-logs",
       policy: Fn.jsonencode({
@@ -165,6 +165,9 @@ export class VpcNetwork extends Construct {
       logDestination: this.flowLogGroup.arn,
       iamRoleArn: flowLogRole.arn,
       maxAggregationInterval: 60,
+      // The service delivers with the role's permissions from the start: create the flow log after them.
+      // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+      dependsOn: [flowLogPolicy],
     });
   }
 }

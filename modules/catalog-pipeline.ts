@@ -30,8 +30,14 @@ export type IndexerTarget =
 /** Inputs of {@link refreshDefinition}. */
 export interface RefreshDefinitionInput {
   readonly fileSystemId: string;
-  /** File system paths of the Region's data repository associations. */
-  readonly paths: readonly string[];
+  /**
+   * Data repository paths (`s3://bucket[/prefix]`) of the Region's data repository associations:
+   * the S3 side, not the file system side. For `IMPORT_METADATA_FROM_REPOSITORY` tasks,
+   * CreateDataRepositoryTask takes "paths in the Amazon S3 bucket [...] in the format
+   * s3://bucket-name/prefix"; a file system path such as `/era5` fails the task.
+   * https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateDataRepositoryTask.html
+   */
+  readonly repositoryPaths: readonly string[];
   readonly indexer: IndexerTarget;
   /** @default 60 */
   readonly pollSeconds?: number;
@@ -49,6 +55,24 @@ const API_RETRY = {
   BackoffRate: 2,
   MaxAttempts: 5,
 };
+
+/** CreateDataRepositoryTask takes at most 100 paths (botocore `DataRepositoryTaskPaths`, max 100). */
+export const MAX_TASK_PATHS = 100;
+
+const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+
+/** The import task's `Paths`, checked: S3 URIs only (tokens pass through), 1 to 100 of them. */
+function checkedRepositoryPaths(paths: readonly string[]): readonly string[] {
+  if (paths.length < 1 || paths.length > MAX_TASK_PATHS) {
+    throw new Error(`repositoryPaths: got ${paths.length} paths; allowed: 1 to ${MAX_TASK_PATHS} (CreateDataRepositoryTask Paths)`);
+  }
+  for (const path of paths) {
+    if (!path.includes("${") && !S3_PATH.test(path)) {
+      throw new Error(`repositoryPaths: got "${path}": is not an S3 path; allowed: s3://bucket-name[/prefix], the data repository path of an association (import tasks take S3 paths)`);
+    }
+  }
+  return paths;
+}
 
 /** The state machine definition of the Region's nightly import and catalog refresh. */
 export function refreshDefinition(input: RefreshDefinitionInput): Record<string, unknown> {
@@ -81,7 +105,7 @@ export function refreshDefinition(input: RefreshDefinitionInput): Record<string,
         Parameters: {
           FileSystemId: input.fileSystemId,
           Type: "IMPORT_METADATA_FROM_REPOSITORY",
-          Paths: input.paths,
+          Paths: checkedRepositoryPaths(input.repositoryPaths),
           Report: { Enabled: false },
         },
         ResultSelector: { "TaskId.$": "$.DataRepositoryTask.TaskId" },

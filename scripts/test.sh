@@ -5,7 +5,14 @@
 #   3. terraform validate + terraform test (mock provider) of every stack of the default
 #      topology and of a generated topology with four worker Regions
 #   4. the reachability proof (every Dask flow passes, nothing outside is exposed) of both
-#   5. the Python helper's tests (Debian's pytest on /usr/bin/python3)
+#   5. the IAM proof (every principal's calls allowed, every policy valid against AWS's data) of both
+#   6. the edge configs of the validator (every Region as client and worker, 16 workers x 8
+#      datasets, /24 CIDRs, longest names, each backend, limits): synth + guardrails (AWS's own
+#      constraints) + reachability proof + IAM proof + terraform validate of every distinct
+#      stack, bundled per config
+#   7. the Python helper's tests (Debian's pytest on /usr/bin/python3)
+#   8. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
+#      chromium and librsvg2-bin when missing; says loudly when it cannot, and skips)
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +58,15 @@ for out in "$work/out-default" "$work/out-four"; do
 done
 if [ "$verify_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
+step "IAM proof of both synthesized topologies"
+iam_ok=1
+for out in "$work/out-default" "$work/out-four"; do
+  npx tsx scripts/verify/iam.ts "$out" > "$out.iam.txt" || iam_ok=0
+  grep -E "DENIED|FAIL" "$out.iam.txt" | cut -c1-400 | head -n 20
+  tail -n 2 "$out.iam.txt"
+done
+if [ "$iam_ok" -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
 step "terraform validate + terraform test (offline, mock provider)"
 npx tsx scripts/verify/terraform-check.ts --jobs "${PROXIMATE_TF_JOBS:-2}" "$work/out-default" "$work/out-four" | tee "$work/terraform.log"
 tf_rc=${PIPESTATUS[0]}
@@ -61,6 +77,16 @@ else
 fi
 [ "$tf_rc" -eq 0 ] || status=1
 
+step "edge configs: every accepted config synthesizes, passes the guardrails, the proofs and terraform validate"
+npx tsx scripts/verify/edge-configs.ts --jobs "${PROXIMATE_TF_JOBS:-2}" | tee "$work/edge.log"
+edge_rc=${PIPESTATUS[0]}
+if read -r ep ef < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/edge.log" | tail -n 1 | awk '{print $1, $3}'); then
+  passed=$((passed + ep)); failed=$((failed + ef))
+else
+  failed=$((failed + 1))
+fi
+[ "$edge_rc" -eq 0 ] || status=1
+
 if [ -x scripts/python/run-tests.sh ]; then
   step "python helper (pytest on /usr/bin/python3)"
   scripts/python/run-tests.sh 2>&1 | tee "$work/pytest.log"
@@ -70,6 +96,18 @@ if [ -x scripts/python/run-tests.sh ]; then
   pf=$(echo "$summary" | grep -oE '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')
   passed=$((passed + ${pp:-0})); failed=$((failed + ${pf:-0}))
   if [ "$py_rc" -ne 0 ]; then status=1; [ "${pf:-0}" -eq 0 ] && failed=$((failed + 1)); fi
+fi
+
+step "diagrams render the same in Chromium and rsvg-convert"
+bash scripts/review/render-check.sh 2>&1 | tee "$work/render.log"
+render_rc=${PIPESTATUS[0]}
+if [ "$render_rc" -eq 77 ]; then
+  echo "(render check skipped: see the reason above)"
+elif read -r rp rf < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/render.log" | tail -n 1 | awk '{print $1, $3}'); then
+  passed=$((passed + rp)); failed=$((failed + rf))
+  [ "$render_rc" -eq 0 ] || status=1
+else
+  failed=$((failed + 1)); status=1
 fi
 
 echo

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { NotebookWorkspace } from "../constructs/notebook-workspace";
 import { stackName } from "../modules/naming";
-import { CatalogStack } from "./catalog-stack";
 import { IdentityStack } from "./identity-stack";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
@@ -10,15 +9,15 @@ import { RegionStack, RegionStackProps } from "./region-stack";
 export interface NotebookStackProps extends RegionStackProps {
   readonly network: NetworkStack;
   readonly identity: IdentityStack;
-  readonly catalog: CatalogStack;
   /** Zip of the notebook bundle (helper package + notebooks). */
   readonly bundleArchive: string;
 }
 
 /**
- * Client Region: the scientists' SageMaker notebook instance. It reads the catalog domain's
- * endpoint, so it follows the catalog stack in the same Region; the scheduler is found by its
- * DNS name, so it does not wait for the scheduler stack.
+ * Client Region: the scientists' SageMaker notebook instance. It knows the catalog domain by
+ * name and the scheduler by its DNS name, and looks both up at run time, so it waits for
+ * neither the catalog stack (OpenSearch, 15-25 minutes) nor the scheduler stack: one slow stack
+ * per path in the stack graph.
  */
 export class NotebookStack extends RegionStack {
   public readonly workspace: NotebookWorkspace;
@@ -26,7 +25,6 @@ export class NotebookStack extends RegionStack {
   constructor(scope: Construct, props: NotebookStackProps) {
     super(scope, stackName("notebook", props.region), props);
     const topology = props.topology;
-    const domain = props.catalog.catalog.domain;
     this.workspace = new NotebookWorkspace(this, "notebook", {
       namePrefix: this.namePrefix,
       region: props.region,
@@ -37,8 +35,7 @@ export class NotebookStack extends RegionStack {
       image: topology.daskImage,
       bundleArchive: props.bundleArchive,
       schedulerDnsName: topology.schedulerDnsName,
-      catalogEndpoint: domain.endpoint,
-      catalogArn: domain.arn,
+      catalogDomainName: topology.catalog.domainName,
       instanceType: topology.notebook.instanceType,
       volumeSizeGiB: topology.notebook.volumeSizeGiB,
     });

@@ -4,6 +4,7 @@ import { DataHost } from "../constructs/data-host";
 import { ImageCache } from "../constructs/image-cache";
 import { LustreFileSystem } from "../constructs/lustre-file-system";
 import { RegionPlan } from "../modules/config/topology";
+import { ClusterCode, metricNamespace } from "../modules/compute/scaling";
 import { stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
@@ -13,6 +14,8 @@ export interface PoolStackProps extends RegionStackProps {
   readonly plan: RegionPlan;
   /** This worker Region's network stack. */
   readonly network: NetworkStack;
+  /** The workers' task protection preload (scripts/cluster/worker_protection.py). */
+  readonly clusterCode: ClusterCode;
 }
 
 /**
@@ -60,7 +63,9 @@ export class PoolStack extends RegionStack {
       pool: plan.workers,
       datasetUris,
       lustre: this.lustre.mount,
+      dataDependencies: [...this.lustre.associations.values()],
       logRetentionDays: topology.logRetentionDays,
+      demandScaling: plan.workers.scaling === "demand" ? { namespace: metricNamespace(topology.name), protectionCode: props.clusterCode.workerProtection } : undefined,
     });
     this.lustre.allowClient("worker-hosts", this.workers.instanceSecurityGroup);
     if (plan.dataHost) {
@@ -71,6 +76,7 @@ export class PoolStack extends RegionStack {
         subnet: vpc.privateSubnets[0],
         datasetUris,
         lustre: this.lustre.mount,
+        dataDependencies: [...this.lustre.associations.values()],
       });
       this.lustre.allowClient("data-host", this.dataHost.securityGroup);
     }

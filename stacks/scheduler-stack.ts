@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DashboardLoadBalancer } from "../constructs/dashboard-load-balancer";
 import { DaskScheduler } from "../constructs/dask-scheduler";
 import { ImageCache } from "../constructs/image-cache";
+import { ClusterCode, schedulerScalingSettings } from "../modules/compute/scaling";
 import { stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
@@ -10,6 +11,8 @@ import { RegionStack, RegionStackProps } from "./region-stack";
 export interface SchedulerStackProps extends RegionStackProps {
   /** The client Region's network stack. */
   readonly network: NetworkStack;
+  /** The scheduler's scaling preload (scripts/cluster/scheduler_scaling.py). */
+  readonly clusterCode: ClusterCode;
 }
 
 /**
@@ -40,6 +43,7 @@ export class SchedulerStack extends RegionStack {
       public: topology.dashboard.public,
       certificateArn: topology.dashboard.certificateArn,
     });
+    const scaling = schedulerScalingSettings(topology);
     this.scheduler = new DaskScheduler(this, "scheduler", {
       namePrefix: this.namePrefix,
       region: props.region,
@@ -54,6 +58,7 @@ export class SchedulerStack extends RegionStack {
       memoryMiB: topology.scheduler.memoryMiB,
       dashboard: this.dashboard,
       logRetentionDays: topology.logRetentionDays,
+      scaling: scaling && { settings: scaling, code: props.clusterCode.schedulerScaling },
     });
   }
 }

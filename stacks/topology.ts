@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { applyGuardrails, Guardrails } from "../constructs/guardrails";
+import { ClusterCode } from "../modules/compute/scaling";
 import { Topology } from "../modules/config/topology";
 import { AcceptStack } from "./accept-stack";
 import { CatalogStack } from "./catalog-stack";
@@ -28,6 +29,13 @@ export interface BuildOptions {
   readonly indexerBundle?: string;
   /** Zip of the notebook bundle (scripts/lib/notebook-bundle.ts). */
   readonly notebookArchive: string;
+  /**
+   * The date the guardrails judge support windows against (ISO `YYYY-MM-DD`).
+   * @default - the current UTC date
+   */
+  readonly today?: string;
+  /** The Dask preloads of the scheduler and the workers (scripts/lib/cluster-code.ts). */
+  readonly clusterCode: ClusterCode;
 }
 
 /** Every stack of a topology, keyed by Region. */
@@ -86,8 +94,10 @@ function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
  * - `catalog-<client>`: the catalog's OpenSearch domain (also needs `identity-<client>`, wave 1:
  *   the roles its access policy admits);
  * - `pool-<worker>`: the Region's file system, Dask worker pool and data host.
- * Last, `indexer-<worker>` (fast) joins a worker Region's file system with the catalog domain,
- * and `notebook-<client>` follows the catalog domain it queries.
+ * Last, `indexer-<worker>` (fast) joins a worker Region's file system with the catalog domain.
+ * `notebook-<client>` (slow: SageMaker) needs only the client network and the identity roles:
+ * it finds the catalog domain by name at run time, so no path holds two slow stacks
+ * (modules/review/slow-stacks.ts checks that).
  * With an S3 backend, the `state` bootstrap stack comes first.
  */
 export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
@@ -168,11 +178,11 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
   }
 
   const scheduler = track(
-    new SchedulerStack(app, { ...common, region: topology.client.region, network: required(network, topology.client.region, "network stack") }),
+    new SchedulerStack(app, { ...common, region: topology.client.region, network: required(network, topology.client.region, "network stack"), clusterCode: options.clusterCode }),
   );
   const pools = new Map<string, PoolStack>();
   for (const plan of topology.workers) {
-    pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack") })));
+    pools.set(plan.region, track(new PoolStack(app, { ...common, region: plan.region, plan, network: required(network, plan.region, "network stack"), clusterCode: options.clusterCode })));
   }
 
   const clientNetwork = required(network, topology.client.region, "network stack");
@@ -199,10 +209,10 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
   }
 
   const notebook = track(
-    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, catalog, bundleArchive: options.notebookArchive }),
+    new NotebookStack(app, { ...common, region: topology.client.region, network: clientNetwork, identity, bundleArchive: options.notebookArchive }),
   );
 
-  const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public });
+  const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public, today: options.today });
 
   return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, guardrails, all };
 }

@@ -45,6 +45,8 @@ describe("VpcNetwork", () => {
     expect(flowLog.vpc_id).toBe("${aws_vpc.vpc.id}");
     expect(Object.values(resources.aws_cloudwatch_log_group)[0].retention_in_days).toBe(90);
     expect(Object.values(resources.aws_iam_role)[0].assume_role_policy).toContain("vpc-flow-logs.amazonaws.com");
+    // Delivery uses the role's policy from the start: the flow log waits for it.
+    expect(flowLog.depends_on).toEqual([`aws_iam_role_policy.${Object.keys(resources.aws_iam_role_policy)[0]}`]);
   });
 
   test("locks the default security group and reaches S3 through a gateway endpoint", () => {

@@ -27,8 +27,13 @@ def test_reads_the_synthesized_topology(synth_dir: Path) -> None:
         "/cmip6", "cmip6-pds", "CMIP6/ScenarioMIP/MOHC/")
     scheduler = topo.regions["eu-west-2"].service
     assert scheduler is not None
-    assert scheduler.task.container.command[:2] == ("dask", "scheduler")
+    assert scheduler.task.container.command[:2] == ("sh", "-c")
+    assert " && exec dask scheduler --port 8786 " in scheduler.task.container.command[2]
     assert ("DASK_DISTRIBUTED__SCHEDULER__WORKER_TTL", "60s") in scheduler.task.container.environment
+    east = topo.regions["us-east-1"].service
+    assert east is not None and east.scaling is not None  # the alarm and its step policy
+    assert (east.scaling.metric, east.scaling.dimensions) == ("DesiredTasks", (("Pool", "pool-us-east-1"),))
+    assert east.scaling.adjustment(0) == 0 and east.scaling.adjustment(5) == 5 and east.scaling.adjustment(99) == 12
 
 
 def test_worker_tasks_run_the_task_definition_command(synth_dir: Path) -> None:
@@ -39,7 +44,7 @@ def test_worker_tasks_run_the_task_definition_command(synth_dir: Path) -> None:
         assert service is not None
         spec = _task_spec(service, plan.regions[name], "worker", "w", "ip-test")
         assert spec.command == list(service.task.container.command)  # verbatim, not a copy
-        words = shlex.split(spec.command[-1])
+        words = shlex.split(spec.command[-1].split(" && ", 1)[-1])
         assert words[:3] == ["exec", "dask", "worker"]
         assert f"--resources pool-{name}=4" in spec.command[-1]
         assert "--worker-port 9000:9015" in spec.command[-1]

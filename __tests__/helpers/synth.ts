@@ -8,6 +8,7 @@ import { ProximateConfig } from "../../modules/config/schema";
 import { buildTopology, ProximateStacks } from "../../stacks/topology";
 import { ensureIndexerBundle } from "../../scripts/lib/indexer-bundle";
 import { ensureNotebookBundle } from "../../scripts/lib/notebook-bundle";
+import { readClusterCode } from "../../scripts/lib/cluster-code";
 
 /** A synthesized Terraform resource/data block, loosely typed for assertions. */
 export type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -72,7 +73,7 @@ export function synthApp(config: ProximateConfig): Synthesized {
   try {
     const topology = resolveTopology(parseConfig(config, "test"));
     const app = new App({ outdir, stackTraces: false });
-    const stacks = buildTopology(app, topology, { localStateDirectory: "/state", indexerArchive: ensureIndexerBundle(projectDir), notebookArchive: ensureNotebookBundle(projectDir) });
+    const stacks = buildTopology(app, topology, { localStateDirectory: "/state", indexerArchive: ensureIndexerBundle(projectDir), notebookArchive: ensureNotebookBundle(projectDir), clusterCode: readClusterCode(projectDir), today: "2026-11-30" });
     app.synth();
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     const jsons = new Map<string, Block>();

@@ -25,6 +25,7 @@ from proximate import (
     Catalog,
     NoWorkersInPool,
     PlacementError,
+    PoolWakeTimeout,
     RegionComputeError,
     RegionUnavailable,
     SchedulerUnreachable,
@@ -459,3 +460,61 @@ def test_connecting_repeatedly_to_in_process_workers_is_safe(cluster: Any, clien
         connect(address, timeout=10).close()
     assert client.run(helper_zips) == shipped, "a shipped helper was rewritten"
     assert helper_plugins(client) == [f"{HELPER_PLUGIN_PREFIX}{helper_digest()}"]
+
+
+def _scaling_handler(pools: dict[str, Any]) -> Any:
+    def install(dask_scheduler: Any) -> None:
+        dask_scheduler.handlers["proximate_pools"] = lambda **_: {
+            "scaling": "demand", "pools": {p: {"desired": 1, "running": 0, **v} for p, v in pools.items()}}
+    return install
+
+
+def _remove_scaling_handler(dask_scheduler: Any) -> None:
+    dask_scheduler.handlers.pop("proximate_pools", None)
+
+
+def test_a_pool_at_zero_that_scales_on_demand_is_waited_for_with_progress(client: Any, cluster: Any) -> None:
+    """The scheduler says the pool scales on demand: the work is submitted, the helper reports
+    the pool waking up, and the result arrives once a worker joins."""
+    region = "eu-north-1"
+    client.run_on_scheduler(_scaling_handler({f"pool-{region}": {"region": region}}))
+    lines: list[str] = []
+    proc = None
+    try:
+        def wake() -> None:
+            nonlocal proc
+            time.sleep(3)
+            proc = helpers.start_worker_process(cluster.scheduler_address, region, f"{region}-0")
+
+        threading.Thread(target=wake, daemon=True).start()
+        started = time.monotonic()
+        outcomes = compute_regions(client, {region: dask.delayed(helpers.worker_name, pure=False)()},
+                                   timeout=60, wake_timeout=60, report=lines.append,
+                                   report_every=1, check_every=0.5)
+        assert outcomes[region].ok and outcomes[region].value == f"{region}-0"
+        assert time.monotonic() - started >= 3
+        assert lines and lines[0].startswith(f"proximate: pool-{region} ({region}) is waking up: "
+                                             "1 worker task(s) requested, 0 running")
+    finally:
+        client.run_on_scheduler(_remove_scaling_handler)
+        if proc is not None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_a_pool_that_does_not_wake_fails_after_the_wake_limit(client: Any) -> None:
+    region = "ap-south-2"
+    client.run_on_scheduler(_scaling_handler({f"pool-{region}": {"region": region}}))
+    try:
+        started = time.monotonic()
+        outcomes = compute_regions(client, {region: dask.delayed(sum)([1, 2]), CMIP6_REGION: dask.delayed(sum)([3, 4])},
+                                   timeout=30, wake_timeout=3, report=None, check_every=0.5)
+        assert 3 <= time.monotonic() - started < 10
+        error = outcomes.errors[region]
+        assert isinstance(error, PoolWakeTimeout) and isinstance(error, NoWorkersInPool)
+        assert f"pool 'pool-{region}' was asked for 1 worker task(s)" in str(error)
+        assert "and no worker joined within 3 s" in str(error)
+        assert "PROXIMATE_WAKE_TIMEOUT" in str(error)
+        assert outcomes[CMIP6_REGION].value == 7
+    finally:
+        client.run_on_scheduler(_remove_scaling_handler)

@@ -116,7 +116,7 @@ describe("the catalog refresh runs where the datasets need it (default topology)
     // Listing its own runs needs the state machine's ARN: a policy apart, so the machine never waits for it.
     const own = stack.resource("aws_iam_role_policy", "refresh/machine-own-runs");
     expect(statementsOf(own.policy)).toEqual([{ Sid: "ListOwnRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: `\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}` }]);
-    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").depends_on ?? []).toEqual([]);
+    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").depends_on).toEqual([stack.address("aws_iam_role_policy", "refresh/machine-policy")]);
   });
 
   test("the indexer role admits ECS tasks only in the Region that runs the task", () => {

@@ -24,7 +24,8 @@ describe.each([
     for (const worker of app.topology.workers) {
       const script = workerScript(app, worker.region);
       const threads = worker.workers?.sizing.threadsPerProcess;
-      expect(script).toMatch(new RegExp(`^exec dask worker tcp://scheduler\\.proximate\\.internal:8786 `));
+      expect(script).toMatch(new RegExp(`^printf '%s' "\\$PROXIMATE_PROTECTION_PY" > /tmp/proximate_protection\\.py && exec dask worker tcp://scheduler\\.proximate\\.internal:8786 `));
+      expect(script).toMatch(/ --preload \/tmp\/proximate_protection\.py$/);
       expect(script).toContain(`--nthreads ${threads} `);
       expect(script).toContain(`--resources pool-${worker.region}=${threads} `);
       expect(script).toContain("--worker-port 9000:9015 --nanny-port 9100:9115");
@@ -101,30 +102,99 @@ describe("worker pool", () => {
     expect(stack.resource("aws_ecs_capacity_provider", "workers/capacity").auto_scaling_group_provider.managed_scaling).toMatchObject({ status: "ENABLED", target_capacity: 100 });
   });
 
-  test("service autoscaling: target tracking on average CPU at 40 % with cooldowns", () => {
+  test("demand scaling: an alarm on the scheduler's DesiredTasks invokes an ExactCapacity step policy on the service, from zero", () => {
     const stack = app.stack("pool-us-east-1");
-    expect(stack.resource("aws_appautoscaling_target", "workers/scaling-target")).toMatchObject({ min_capacity: 1, max_capacity: 12, scalable_dimension: "ecs:service:DesiredCount" });
+    expect(stack.resource("aws_appautoscaling_target", "workers/scaling-target")).toMatchObject({ min_capacity: 0, max_capacity: 12, scalable_dimension: "ecs:service:DesiredCount" });
+    expect(() => stack.resource("aws_appautoscaling_policy", "workers/cpu-scaling")).toThrow(/found 0/);
+    const policy = stack.resource("aws_appautoscaling_policy", "workers/demand-scaling");
+    expect(policy).toMatchObject({ policy_type: "StepScaling", step_scaling_policy_configuration: { adjustment_type: "ExactCapacity", metric_aggregation_type: "Maximum", cooldown: 60 } });
+    const steps = policy.step_scaling_policy_configuration.step_adjustment as { metric_interval_lower_bound: string; metric_interval_upper_bound?: string; scaling_adjustment: number }[];
+    expect(steps).toHaveLength(13);
+    expect(steps[0]).toEqual({ metric_interval_lower_bound: "0", metric_interval_upper_bound: "1", scaling_adjustment: 0 });
+    expect(steps[12]).toEqual({ metric_interval_lower_bound: "12", scaling_adjustment: 12 });
+    const alarm = stack.resource("aws_cloudwatch_metric_alarm", "workers/demand-alarm");
+    expect(alarm).toMatchObject({
+      namespace: "Proximate/proximate",
+      metric_name: "DesiredTasks",
+      dimensions: { Pool: "pool-us-east-1" },
+      statistic: "Maximum",
+      period: 60,
+      threshold: 0,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "missing",
+    });
+    expect(alarm.alarm_actions).toEqual([`\${${stack.address("aws_appautoscaling_policy", "workers/demand-scaling")}.arn}`]);
+  });
+
+  test("demand scaling: workers may set their own task's scale-in protection, the scheduler may publish only the topology's namespace", () => {
+    const policy = app.stack("pool-us-east-1").resource("aws_iam_role_policy", "workers/roles/task-policy").policy as string;
+    expect(policy).toContain('"Action" = ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]');
+    expect(policy).toMatch(/"Resource" = "\$\{replace\(aws_ecs_cluster\.workers_cluster_[0-9A-F]+\.arn, ":cluster\/", ":task\/"\)\}\/\*"/);
+    const scheduler = app.stack("scheduler-eu-west-2").resource("aws_iam_role_policy", "scheduler/roles/task-policy").policy as string;
+    expect(scheduler).toContain('"Action" = ["cloudwatch:PutMetricData"], "Resource" = "*", "Condition" = {"StringEquals" = {"cloudwatch:namespace" = "Proximate/proximate"}}');
+  });
+
+  test("demand scaling: the scheduler runs the scaling preload with every demand pool's settings", () => {
+    const [container] = JSON.parse(app.stack("scheduler-eu-west-2").resource("aws_ecs_task_definition", "scheduler/task").container_definitions);
+    const env = Object.fromEntries((container.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env.PROXIMATE_SCALING_PY).toContain("def dask_setup(scheduler");
+    const settings = JSON.parse(env.PROXIMATE_SCALING);
+    expect(settings).toMatchObject({ namespace: "Proximate/proximate", metric: "DesiredTasks", publishIntervalSeconds: 15 });
+    expect(settings.pools["pool-us-west-2"]).toEqual({
+      region: "us-west-2", minTasks: 0, maxTasks: 12, threadsPerTask: 4, memoryBytesPerTask: 14188806144,
+      idleSeconds: 900, scaleInAfterSeconds: 120, targetDurationSeconds: 60, scaleOutStep: 4,
+    });
+  });
+
+  test("cpu scaling stays as the fallback: target tracking on average CPU with cooldowns, no preloads, no scaling permissions", () => {
+    const cpu = synthApp(editedConfig((c) => { c.workers[0].pool = { scaling: "cpu", minTasks: 1, cpuTargetPercent: 55 }; }) as ProximateConfig);
+    const stack = cpu.stack("pool-us-east-1");
     expect(stack.resource("aws_appautoscaling_policy", "workers/cpu-scaling").target_tracking_scaling_policy_configuration).toMatchObject({
-      target_value: 40,
+      target_value: 55,
       scale_in_cooldown: 300,
       scale_out_cooldown: 60,
       predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" },
     });
+    expect(stack.resources("aws_cloudwatch_metric_alarm")).toEqual({});
+    expect(workerScript(cpu, "us-east-1")).toMatch(/^exec dask worker /);
+    expect(stack.resource("aws_iam_role_policy", "workers/roles/task-policy").policy).not.toContain("TaskProtection");
+    const [container] = JSON.parse(cpu.stack("scheduler-eu-west-2").resource("aws_ecs_task_definition", "scheduler/task").container_definitions);
+    expect(Object.keys(JSON.parse(container.environment.find((e: { name: string }) => e.name === "PROXIMATE_SCALING").value).pools)).toEqual(["pool-us-west-2"]);
+    const allCpu = synthApp(editedConfig((c) => { c.pool = { scaling: "cpu", minTasks: 1 }; }) as ProximateConfig);
+    const [plain] = JSON.parse(allCpu.stack("scheduler-eu-west-2").resource("aws_ecs_task_definition", "scheduler/task").container_definitions);
+    expect(plain.command).toEqual(["dask", "scheduler", "--port", "8786", "--dashboard-address", ":8787"]);
+    expect(allCpu.stack("scheduler-eu-west-2").resources("aws_iam_role_policy")).not.toHaveProperty("scheduler_roles_task-policy");
+  });
+
+  test("the worker pool keeps its Terraform addresses (construct split by concern)", () => {
+    const addresses = app.stack("pool-us-east-1").addresses();
+    for (const path of ["logs", "roles/task", "task-sg", "instance-sg", "instance-role", "cluster", "launch-template", "asg", "capacity", "cluster-capacity", "task", "service", "scaling-target"]) {
+      expect(addresses.some((a) => a.includes(`workers_${path.replace("/", "_")}_`))).toBe(true);
+    }
   });
 
   test("pool settings come from config, per Region over topology-wide", () => {
     const custom = synthApp(
       editedConfig((c) => {
-        c.pool = { minTasks: 0, cpuTargetPercent: 55 };
-        c.workers[1].pool = { instanceType: "r6i.2xlarge", processesPerTask: 2, maxTasks: 4 };
+        c.pool = { minTasks: 1 };
+        c.workers[1].pool = { instanceType: "r6i.2xlarge", processesPerTask: 2, maxTasks: 4, minTasks: 0 };
       }) as ProximateConfig,
     );
-    expect(custom.stack("pool-us-east-1").resource("aws_appautoscaling_target", "workers/scaling-target").min_capacity).toBe(0);
+    expect(custom.stack("pool-us-east-1").resource("aws_appautoscaling_target", "workers/scaling-target").min_capacity).toBe(1);
     const west = custom.stack("pool-us-west-2");
     expect(west.resource("aws_appautoscaling_target", "workers/scaling-target")).toMatchObject({ min_capacity: 0, max_capacity: 4 });
-    expect(west.resource("aws_appautoscaling_policy", "workers/cpu-scaling").target_tracking_scaling_policy_configuration.target_value).toBe(55);
+    expect(west.resource("aws_appautoscaling_policy", "workers/demand-scaling").step_scaling_policy_configuration.step_adjustment).toHaveLength(5);
     expect(workerScript(custom, "us-west-2")).toContain("--nworkers 2 --nthreads 4 ");
     expect(workerScript(custom, "us-west-2")).toContain("--resources pool-us-west-2=4 ");
+  });
+
+  test("worker tasks are sized from what the ECS agent registers, and hosts reserve memory for the agent and the OS", () => {
+    const stack = app.stack("pool-us-east-1");
+    // m6i.xlarge: 16384 MiB advertised, about 15711 MiB MemTotal, 512 MiB ECS_RESERVED_MEMORY.
+    expect(stack.resource("aws_ecs_task_definition", "workers/task").memory).toBe("15035");
+    const userData = stack.resource("aws_launch_template", "workers/launch-template").user_data as string;
+    expect(userData).toContain("ECS_RESERVED_MEMORY=512");
+    expect(userData).toContain("-lt 15035 ]");
   });
 
   test("the worker task role reads only the Region's datasets", () => {
@@ -155,7 +225,7 @@ describe("scheduler", () => {
     const stack = app.stack("scheduler-eu-west-2");
     expect(stack.resource("aws_ecs_task_definition", "scheduler/task")).toMatchObject({ requires_compatibilities: ["FARGATE"], cpu: "1024", memory: "4096", network_mode: "awsvpc" });
     const [container] = JSON.parse(stack.resource("aws_ecs_task_definition", "scheduler/task").container_definitions);
-    expect(container.command).toEqual(["dask", "scheduler", "--port", "8786", "--dashboard-address", ":8787"]);
+    expect(container.command).toEqual(["sh", "-c", `printf '%s' "$PROXIMATE_SCALING_PY" > /tmp/proximate_scaling.py && exec dask scheduler --port 8786 --dashboard-address :8787 --preload /tmp/proximate_scaling.py`]);
     expect(stack.resource("aws_ecs_service", "scheduler/service")).toMatchObject({ desired_count: 1, launch_type: "FARGATE", network_configuration: { assign_public_ip: false } });
     expect(stack.resource("aws_service_discovery_service", "scheduler/discovery").name).toBe("scheduler");
     const namespace = app.stack("network-eu-west-2").resource("aws_service_discovery_private_dns_namespace", "namespace");

@@ -65,6 +65,34 @@ describe("data next to the workers", () => {
     expect(task.volume).toEqual([{ name: "lustre", host_path: "/fsx" }]);
     expect(JSON.parse(task.container_definitions)[0].mountPoints).toEqual([{ sourceVolume: "lustre", containerPath: "/fsx", readOnly: true }]);
   });
+
+  test("a worker task is unhealthy (and replaced) when any dataset path is missing under the mount", () => {
+    const task = app.stack("pool-us-east-1").resource("aws_ecs_task_definition", "workers/task");
+    expect(JSON.parse(task.container_definitions)[0].healthCheck).toEqual({
+      command: ["CMD-SHELL", "test -d /fsx/era5 && test -d /fsx/era5-zarr && test -d /fsx/extra || exit 1"],
+      interval: 30,
+      timeout: 10,
+      retries: 3,
+      startPeriod: 60,
+    });
+  });
+
+  test("hosts join the cluster only after the mount and every dataset path are there, and boot only once the associations exist", () => {
+    const stack = app.stack("pool-us-east-1");
+    const worker = stack.resource("aws_launch_template", "workers/launch-template").user_data as string;
+    expect(worker).toContain("ExecStartPre=/usr/local/sbin/proximate-data-ready");
+    expect(worker.indexOf("ExecStartPre=")).toBeLessThan(worker.indexOf("ECS_CLUSTER="));
+    for (const path of ["/fsx/era5", "/fsx/era5-zarr", "/fsx/extra"]) {
+      expect(worker).toContain(`test -d ${path} ||`);
+    }
+    expect(worker).toContain("systemctl --no-block poweroff");
+    const dataHost = stack.resource("aws_launch_template", "data-host/launch-template").user_data as string;
+    expect(dataHost).toContain("test -d /fsx/extra ||");
+    expect(dataHost).not.toContain("poweroff");
+    const associations = ["era5", "era5-zarr", "era5-extra"].map((name) => stack.address("aws_fsx_data_repository_association", `lustre/dataset-${name}`));
+    expect(stack.resource("aws_autoscaling_group", "workers/asg").depends_on).toEqual(associations);
+    expect(stack.resource("aws_instance", "data-host/Default").depends_on).toEqual(associations);
+  });
 });
 
 describe("nightly refresh and catalog", () => {
@@ -80,12 +108,21 @@ describe("nightly refresh and catalog", () => {
     expect(schedule.target.arn).toBe(`\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}`);
   });
 
+  test("the state machine logs to a /aws/vendedlogs/ group, so it does not grow the account's 5120-character log resource policy", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const group = stack.address("aws_cloudwatch_log_group", "refresh/logs");
+    expect(stack.resource("aws_cloudwatch_log_group", "refresh/logs").name).toBe("/aws/vendedlogs/states/proximate-us-east-1-catalog-refresh");
+    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").logging_configuration.log_destination).toBe(`\${${group}.arn}:*`);
+  });
+
   test("the state machine imports metadata for the Region's dataset paths, polls, then runs the indexer", () => {
     const stack = app.stack("indexer-us-west-2");
     const definition = stack.resource("aws_sfn_state_machine", "refresh/Default").definition as string;
     expect(definition).toContain('"Resource" = "arn:aws:states:::aws-sdk:fsx:createDataRepositoryTask"');
     expect(definition).toContain('"Type" = "IMPORT_METADATA_FROM_REPOSITORY"');
-    expect(definition).toContain('"Paths" = ["/cmip6"]');
+    // Import tasks take the associations' S3 data repository paths, not file system paths.
+    expect(definition).toContain('"Paths" = ["s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC"]');
+    expect(definition).not.toContain('"Paths" = ["/cmip6"]');
     expect(definition).toContain('"Resource" = "arn:aws:states:::aws-sdk:fsx:describeDataRepositoryTasks"');
     expect(definition).toMatch(/"Default" = "WaitForImport"/);
     expect(definition).toContain('"Resource" = "arn:aws:states:::lambda:invoke"');
@@ -94,16 +131,46 @@ describe("nightly refresh and catalog", () => {
     expect(definition).toMatch(/cross-stack-reference-input-pool-us-west-2\.outputs\.cross-stack-output-aws_fsx_lustre_file_system/);
   });
 
+  test("the import may create tasks: the role grants CreateDataRepositoryTask on the file system and on fsx tasks", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const policy = stack.resource("aws_iam_role_policy", "refresh/machine-policy").policy as string;
+    const statement = /"Sid" = "StartImport"[^}]*"Resource" = \[([^\]]*)\]/.exec(policy);
+    expect(statement?.[1]).toMatch(/cross-stack-output-aws_fsx_lustre_file_systemlustrearn/);
+    expect(statement?.[1]).toMatch(/"arn:aws:fsx:us-east-1:\$\{data\.terraform_remote_state\.cross-stack-reference-input-pool-us-east-1\.outputs\.cross-stack-output-aws_fsx_lustre_file_systemlustreowner_id\}:task\/\*"/);
+  });
+
   test("failed or timed-out runs alarm to an encrypted SNS topic", () => {
     const stack = app.stack("indexer-us-east-1");
     const topic = stack.resource("aws_sns_topic", "refresh/failures");
-    expect(topic.kms_master_key_id).toBe("alias/aws/sns");
+    // CloudWatch alarms cannot publish to a topic under the AWS managed key alias/aws/sns.
+    expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\//);
+    expect(topic.kms_master_key_id).toBe(`\${${stack.address("aws_kms_key", "refresh/failures-key")}.arn}`);
+    expect(stack.resource("aws_kms_key", "refresh/failures-key")).toMatchObject({ enable_key_rotation: true });
     const alarms = Object.values(stack.resources("aws_cloudwatch_metric_alarm"));
     expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ namespace: "AWS/States", threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
       expect(alarm.alarm_actions).toEqual([`\${${stack.address("aws_sns_topic", "refresh/failures")}.arn}`]);
     }
+  });
+
+  test("the topic's key and the topic itself admit the two alarms of this account, and the account administers the key", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const key = stack.address("aws_kms_key", "refresh/failures-key");
+    const topic = stack.address("aws_sns_topic", "refresh/failures");
+    const alarms = ["refresh/alarm-executionsfailed", "refresh/alarm-executionstimedout"].map((path) => `${stack.address("aws_cloudwatch_metric_alarm", path)}.arn`);
+    const keyPolicy = stack.resource("aws_kms_key_policy", "refresh/failures-key-policy");
+    expect(keyPolicy.key_id).toBe(`\${${key}.id}`);
+    const document = keyPolicy.policy as string;
+    expect(document).toMatch(/"Principal" = \{"AWS" = "arn:aws:iam::\$\{aws_sns_topic\.[^.]+\.owner\}:root"\}, "Action" = \["kms:\*"\]/);
+    expect(document).toContain('"Principal" = {"Service" = "cloudwatch.amazonaws.com"}, "Action" = ["kms:Decrypt", "kms:GenerateDataKey*"]');
+    const topicPolicy = stack.resource("aws_sns_topic_policy", "refresh/failures-policy");
+    expect(topicPolicy.arn).toBe(`\${${topic}.arn}`);
+    for (const text of [document, topicPolicy.policy as string]) {
+      expect(text).toContain(`"aws:SourceAccount" = ${topic}.owner`);
+      expect(text).toContain(`"aws:SourceArn" = [${alarms.join(", ")}]`);
+    }
+    expect(topicPolicy.policy).toContain('"Action" = ["sns:Publish"]');
   });
 
   test("the pipeline runs once right after deployment", () => {
@@ -113,10 +180,36 @@ describe("nightly refresh and catalog", () => {
     expect(invocation.triggers.stateMachine).toBe(`\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}`);
   });
 
+  test("what AWS checks against a role's permissions at create time is created after that role's policies", () => {
+    const stack = app.stack("indexer-us-east-1");
+    const machinePolicy = stack.address("aws_iam_role_policy", "refresh/machine-policy");
+    // Lambda in a VPC: CreateFunction checks the role may create network interfaces.
+    expect(stack.resource("aws_lambda_function", "indexer/Default").depends_on).toEqual(
+      expect.arrayContaining([stack.address("aws_iam_role_policy_attachment", "indexer/vpc-access"), stack.address("aws_iam_role_policy", "indexer/policy")]),
+    );
+    // Step Functions with logging: CreateStateMachine checks the role may deliver logs.
+    expect(stack.resource("aws_sfn_state_machine", "refresh/Default").depends_on).toEqual([machinePolicy]);
+    // The deploy-time first run calls StartExecution with the indexer's role, then runs the machine.
+    expect(stack.resource("aws_lambda_invocation", "refresh/first-run").depends_on).toEqual([
+      stack.address("aws_iam_role_policy", "refresh/indexer-starts-pipeline"),
+      machinePolicy,
+      stack.address("aws_iam_role_policy", "refresh/machine-own-runs"),
+      // us-east-1 (ERA5) indexes on Fargate: the task's policy on the shared indexer role too.
+      stack.address("aws_iam_role_policy", "indexer-task/read-bundle"),
+    ]);
+    expect(stack.resource("aws_scheduler_schedule", "refresh/nightly").depends_on).toEqual([stack.address("aws_iam_role_policy", "refresh/schedule-policy")]);
+    // Already so, kept so: OpenSearch log publishing checks the log resource policy; the ALB checks its log bucket policy.
+    const catalog = app.stack("catalog-eu-west-2");
+    expect(catalog.resource("aws_opensearch_domain", "catalog/Default").depends_on).toContain(catalog.address("aws_cloudwatch_log_resource_policy", "catalog/log-policy"));
+    const scheduler = app.stack("scheduler-eu-west-2");
+    expect(scheduler.resource("aws_lb", "dashboard/Default").depends_on).toContain(scheduler.address("aws_s3_bucket_policy", "dashboard/access-logs/policy"));
+  });
+
   test("the indexer runs in the worker VPC with the catalog's endpoint and the identity stack's role", () => {
     const stack = app.stack("indexer-us-east-1");
     const fn = stack.resource("aws_lambda_function", "indexer/Default");
-    expect(fn).toMatchObject({ runtime: "nodejs20.x", handler: "index.handler", timeout: 900 });
+    // nodejs20.x was deprecated on 2026-04-30; nodejs22.x is supported until 2027-04-30.
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", timeout: 900 });
     expect(fn.role).toMatch(/cross-stack-reference-input-identity-eu-west-2\.outputs\..*indexer-us-east-1.*arn/);
     expect(fn.environment.variables.OPENSEARCH_ENDPOINT).toMatch(/^https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-catalog-eu-west-2/);
     expect(fn.vpc_config.subnet_ids[0]).toMatch(/cross-stack-reference-input-network-us-east-1/);
@@ -155,10 +248,10 @@ describe("nightly refresh and catalog", () => {
     expect(policy).not.toMatch(/"AWS" = "\*"/);
   });
 
-  test("the service-linked role is created only when config says the account lacks it", () => {
-    const custom = synthApp(editedConfig((c) => { c.catalog = { createServiceLinkedRole: true, instanceCount: 4 }; }) as ProximateConfig);
+  test("no stack creates a service-linked role (npm run bootstrap ensures them), and instanceCount is honoured", () => {
+    const custom = synthApp(editedConfig((c) => { c.catalog = { instanceCount: 4 }; }) as ProximateConfig);
     const stack = custom.stack("catalog-eu-west-2");
-    expect(Object.values(stack.resources("aws_iam_service_linked_role"))[0].aws_service_name).toBe("opensearchservice.amazonaws.com");
+    expect(stack.resources("aws_iam_service_linked_role")).toEqual({});
     expect(stack.resource("aws_opensearch_domain", "catalog/Default").cluster_config.instance_count).toBe(4);
   });
 

@@ -26,6 +26,25 @@ describe("notebook stack", () => {
     expect(instance.subnet_id).toMatch(/cross-stack-reference-input-network-eu-west-2\.outputs\..*private-eu-west-2a/);
     expect(instance.role_arn).toMatch(/cross-stack-reference-input-identity-eu-west-2\.outputs\..*notebook.*arn/);
     expect(stack.resource("aws_kms_key", "notebook/key").enable_key_rotation).toBe(true);
+    // The lifecycle scripts run at creation with the role's policy: the instance waits for it.
+    expect(instance.depends_on).toEqual([stack.address("aws_iam_role_policy", "notebook/policy")]);
+  });
+
+  test("the notebook runs on Amazon Linux 2023, not on Amazon Linux 2 (end of support 2026-06-30)", () => {
+    const instance = stack.resource("aws_sagemaker_notebook_instance", "notebook/Default");
+    // The pinned provider rejects "notebook-al2023-v1"; left unset, SageMaker's default is AL2023.
+    expect(instance.platform_identifier).toBeUndefined();
+    expect(JSON.stringify(stack.json)).not.toMatch(/notebook-al[12]-/);
+  });
+
+  test("the lifecycle uses the AL2023 conda_python3 environment, checks its Python, and installs with its pip", () => {
+    const script = onStartScript(stack);
+    expect(script).toContain("test -d /home/ec2-user/anaconda3/envs/python3 ||");
+    expect(script).toContain("source /home/ec2-user/anaconda3/bin/activate python3");
+    expect(script).toContain("sys.version_info >= (3, 9)");
+    expect(script).toMatch(/python -m pip install --quiet --no-cache-dir dask==/);
+    expect(script).not.toMatch(/\byum\b/);
+    expect(script).not.toMatch(/(^|\n)pip install/);
   });
 
   test("the lifecycle installs exactly the cluster image's Dask and distributed", () => {
@@ -48,7 +67,9 @@ describe("notebook stack", () => {
     expect(script).toMatch(/aws s3 cp 's3:\/\/\$\{aws_s3_bucket\.[^}]+\.id\}\/bundles\/[0-9A-F]+\.zip'/i);
     expect(script).toContain("cp -f /tmp/proximate-bundle/src/notebooks/*.ipynb /home/ec2-user/SageMaker/proximate/");
     expect(script).toContain("'PROXIMATE_SCHEDULER': 'tcp://scheduler.proximate.internal:8786'");
-    expect(script).toMatch(/'PROXIMATE_CATALOG': 'https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-catalog-eu-west-2/);
+    expect(script).toContain("'PROXIMATE_CATALOG_DOMAIN': 'proximate-catalog'");
+    expect(script).toContain("'PROXIMATE_CATALOG_REGION': 'eu-west-2'");
+    expect(script).not.toContain("'PROXIMATE_CATALOG':");
     expect(script).toContain("nohup sudo -u ec2-user -i /home/ec2-user/proximate-setup.sh");
   });
 
@@ -66,11 +87,17 @@ describe("notebook stack", () => {
     const policy = stack.resource("aws_iam_role_policy", "notebook/policy").policy as string;
     expect(policy).toContain('"s3:GetObject"');
     expect(policy).toContain('"es:ESHttpPost"');
+    // finds the catalog endpoint by name: DescribeDomain on exactly the domain's ARN, whose
+    // partition and account come from the notebook role's ARN (no data source, no catalog stack)
+    const role = "data.terraform_remote_state.cross-stack-reference-input-identity-eu-west-2.outputs.cross-stack-output-aws_iam_rolenotebookarn";
+    const domainArn = `arn:\${element(split(":", ${role}), 1)}:es:eu-west-2:\${element(split(":", ${role}), 4)}:domain/proximate-catalog`;
+    expect(policy).toContain(`{"Sid" = "FindCatalog", "Effect" = "Allow", "Action" = ["es:DescribeDomain"], "Resource" = "${domainArn}"}`);
+    expect(policy).toContain(`"Action" = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], "Resource" = "${domainArn}/*"}`);
     expect(policy).not.toMatch(/"Action" = "\*"|"\*:\*"|"s3:\*"|"es:\*"/);
     expect(stack.resources("aws_iam_role_policy_attachment")).toEqual({});
   });
 
-  test("it follows the catalog stack, not the scheduler stack", () => {
-    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["catalog-eu-west-2", "identity-eu-west-2", "network-eu-west-2", "state"]);
+  test("it waits for neither the catalog stack nor the scheduler stack", () => {
+    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2", "state"]);
   });
 });

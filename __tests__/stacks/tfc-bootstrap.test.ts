@@ -8,6 +8,7 @@ import { resolveTopology } from "../../modules/config/topology";
 import { parseConfig } from "../../modules/config/validate";
 import { Manifest, stackEdges } from "../../modules/review/stack-graph";
 import { ensureIndexerBundle } from "../../scripts/lib/indexer-bundle";
+import { readClusterCode } from "../../scripts/lib/cluster-code";
 import { ensureNotebookBundle } from "../../scripts/lib/notebook-bundle";
 import { synthesizeTfcBootstrap } from "../../stacks/tfc-bootstrap-stack";
 import { buildTopology } from "../../stacks/topology";
@@ -24,6 +25,7 @@ function synthCloud(config: ProximateConfig) {
       localStateDirectory: "/state",
       indexerArchive: ensureIndexerBundle(projectDir),
       notebookArchive: ensureNotebookBundle(projectDir),
+      clusterCode: readClusterCode(projectDir),
     });
     app.synth();
     const bootstrapDir = synthesizeTfcBootstrap(outdir, { organization: "weather-org", project: "Proximate", workspacePrefix: "proximate-", hostname: "app.terraform.io", localStateDirectory: "/state" });

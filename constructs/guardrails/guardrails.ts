@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Annotations, App, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformBackend, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 import { IConstruct } from "constructs";
 import { evaluateResource, violationMessage } from "../../modules/guardrails/engine";
-import { RULES, rulesByType } from "../../modules/guardrails/registry";
+import { REPORT_ONLY_RULES, RULES, rulesByType } from "../../modules/guardrails/registry";
 import { Finding, GuardrailReport, renderReportJson, renderReportMarkdown, REPORT_JSON_NAME, SuppressionEntry } from "../../modules/guardrails/report";
 import { Suppression } from "../../modules/guardrails/suppressions";
 import { GuardrailOptions, GuardrailRule, RuleContext } from "../../modules/guardrails/types";
@@ -30,6 +30,16 @@ export interface GuardrailsProps {
    * @default - every rule of modules/guardrails/registry.ts
    */
   readonly rules?: readonly GuardrailRule[];
+  /**
+   * The date support windows are judged against (ISO `YYYY-MM-DD`); tests fix it.
+   * @default - the current UTC date
+   */
+  readonly today?: string;
+  /**
+   * Rule ids whose violations are warnings instead of errors.
+   * @default - REPORT_ONLY_RULES of modules/guardrails/registry.ts
+   */
+  readonly reportOnly?: readonly string[];
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -103,6 +113,8 @@ export class Guardrails implements IAspect {
       this.resolvedOptions = {
         allowPublicDashboard: this.props.allowPublicDashboard,
         stateBuckets: this.props.stateBuckets ?? backendBuckets(this.appStacks()),
+        today: this.props.today ?? new Date().toISOString().slice(0, 10),
+        reportOnly: this.props.reportOnly ?? REPORT_ONLY_RULES,
       };
     }
     return this.resolvedOptions;
@@ -119,16 +131,23 @@ export class Guardrails implements IAspect {
     if (!TerraformResource.isTerraformResource(node) || this.evaluated.has(node)) {
       return;
     }
-    const rules = this.rules.get(node.terraformResourceType);
-    if (rules === undefined) {
+    const typed = this.rules.get(node.terraformResourceType);
+    const everyType = this.rules.get("*");
+    if (typed === undefined && everyType === undefined) {
       return;
     }
+    const rules = [...(typed ?? []), ...(everyType ?? [])];
     this.evaluated.add(node);
     const stack = this.stackOf(node.cdktfStack);
     const resource = stack.view(node);
     const context: RuleContext = { stack, options: this.options };
     for (const { rule, result } of evaluateResource(resource, context, rules)) {
       const base = { rule: rule.id, stack: stack.name, address: resource.address, path: resource.path };
+      if (result.status === "warning") {
+        this.findings.push({ ...base, status: "warning", reason: result.problem });
+        Annotations.of(node).addWarning(violationMessage(rule, resource, stack.name, result.problem));
+        continue;
+      }
       if (result.status !== "non-compliant") {
         this.findings.push({ ...base, status: result.status, reason: result.note ?? "" });
         continue;
@@ -137,6 +156,9 @@ export class Guardrails implements IAspect {
       if (suppression !== undefined) {
         suppression.suppressedFindings++;
         this.findings.push({ ...base, status: "suppressed", reason: `${suppression.reason} (problem: ${result.problem})` });
+      } else if (this.options.reportOnly.includes(rule.id)) {
+        this.findings.push({ ...base, status: "warning", reason: `(report-only rule) ${result.problem}` });
+        Annotations.of(node).addWarning(violationMessage(rule, resource, stack.name, result.problem));
       } else {
         this.findings.push({ ...base, status: "non-compliant", reason: result.problem });
         Annotations.of(node).addError(violationMessage(rule, resource, stack.name, result.problem));
@@ -218,6 +240,8 @@ function sameProps(a: GuardrailsProps, b: GuardrailsProps): boolean {
   return (
     a.allowPublicDashboard === b.allowPublicDashboard &&
     JSON.stringify(a.stateBuckets ?? null) === JSON.stringify(b.stateBuckets ?? null) &&
+    a.today === b.today &&
+    JSON.stringify(a.reportOnly ?? null) === JSON.stringify(b.reportOnly ?? null) &&
     (a.rules ?? RULES) === (b.rules ?? RULES)
   );
 }

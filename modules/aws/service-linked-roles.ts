@@ -97,7 +97,84 @@ export const SERVICE_LINKED_ROLES: readonly ServiceLinkedRole[] = [
     why: "Transit Gateway creates the attachment's network interfaces in the VPC's subnets with it",
     doc: "https://docs.aws.amazon.com/vpc/latest/tgw/service-linked-roles.html",
   },
+  {
+    roleName: "AWSServiceRoleForECRPullThroughCache",
+    serviceName: "pullthroughcache.ecr.amazonaws.com",
+    resourceTypes: ["aws_ecr_pull_through_cache_rule"],
+    createdOnFirstUse: true,
+    why: "ECR pulls images from the upstream registry and pushes them into the private cache repositories with it",
+    doc: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/slr-pullthroughcache.html",
+  },
 ];
+
+/**
+ * Resource types (by prefix) that need no service-linked role, and why: every Terraform type a
+ * topology synthesizes is either in {@link SERVICE_LINKED_ROLES} or matched here, so that a new
+ * resource type is classified on purpose (the AWS-SERVICE-LINKED-ROLES guardrail reports
+ * unclassified types).
+ */
+export const NO_SERVICE_LINKED_ROLE: readonly { readonly prefix: string; readonly why: string; readonly doc: string }[] = [
+  {
+    prefix: "aws_vpc",
+    why: "VPC networking (VPCs, endpoints, flow logs, security group rules) acts with the caller's permissions or the flow log's own role",
+    doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html",
+  },
+  { prefix: "aws_subnet", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_route", why: "VPC and Route 53 routing and zone associations act with the caller's permissions", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_internet_gateway", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_nat_gateway", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_eip", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_default_security_group", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_security_group", why: "VPC networking", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/security-iam.html" },
+  { prefix: "aws_flow_log", why: "flow logs publish with the IAM role they are given", doc: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html" },
+  {
+    prefix: "aws_ec2_transit_gateway",
+    why: "only VPC attachments use AWSServiceRoleForVPCTransitGateway (listed); gateways, route tables and peerings do not",
+    doc: "https://docs.aws.amazon.com/vpc/latest/tgw/service-linked-roles.html",
+  },
+  { prefix: "aws_launch_template", why: "EC2 launch templates and instances act with the caller's permissions and the instance profile", doc: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-iam.html" },
+  { prefix: "aws_instance", why: "EC2 instances act with the instance profile", doc: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html" },
+  { prefix: "aws_iam_", why: "IAM itself (aws_iam_service_linked_role is refused by the guardrail: the bootstrap owns service-linked roles)", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html" },
+  { prefix: "aws_s3_", why: "S3 buckets and objects", doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-service-linked-roles.html" },
+  { prefix: "aws_kms_", why: "KMS keys are used by services through grants and key policies", doc: "https://docs.aws.amazon.com/kms/latest/developerguide/using-service-linked-roles.html" },
+  { prefix: "aws_cloudwatch_", why: "log groups, resource policies and metric alarms (no EC2 alarm actions)", doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-service-linked-roles.html" },
+  { prefix: "aws_sns_", why: "SNS topics and subscriptions", doc: "https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html" },
+  { prefix: "aws_sfn_", why: "Step Functions state machines act with their execution role", doc: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html" },
+  { prefix: "aws_scheduler_", why: "EventBridge Scheduler invokes targets with the schedule's execution role", doc: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role" },
+  {
+    prefix: "aws_lambda_",
+    why: "Lambda creates a VPC function's network interfaces with the function's execution role",
+    doc: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html",
+  },
+  {
+    prefix: "aws_sagemaker_notebook_instance",
+    why: "notebook instances act with their execution role (the SageMaker notebooks service-linked role is for Studio domains)",
+    doc: "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
+  },
+  {
+    prefix: "aws_service_discovery_",
+    why: "Cloud Map namespaces and services; ECS registers tasks with AWSServiceRoleForECS (listed)",
+    doc: "https://docs.aws.amazon.com/cloud-map/latest/dg/security-iam.html",
+  },
+  { prefix: "aws_ecs_task_definition", why: "task definitions are data; tasks run with their execution and task roles", doc: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html" },
+  { prefix: "aws_ecs_cluster_capacity_providers", why: "an association of the cluster (AWSServiceRoleForECS, listed for the cluster)", doc: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html" },
+  { prefix: "aws_lb_", why: "listeners and target groups belong to the load balancer (AWSServiceRoleForElasticLoadBalancing, listed for aws_lb)", doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-service-linked-roles.html" },
+  { prefix: "aws_opensearch_domain_policy", why: "the domain's access policy (the domain itself is listed)", doc: "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr.html" },
+  { prefix: "aws_appautoscaling_policy", why: "a policy of the scalable target (listed)", doc: "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html" },
+];
+
+/** How a Terraform type stands with respect to service-linked roles. */
+export function serviceLinkedRoleClass(type: string):
+  | { readonly kind: "needs"; readonly roles: readonly ServiceLinkedRole[] }
+  | { readonly kind: "none"; readonly why: string; readonly doc: string }
+  | { readonly kind: "unclassified" } {
+  const roles = SERVICE_LINKED_ROLES.filter((role) => role.resourceTypes.includes(type));
+  if (roles.length > 0) {
+    return { kind: "needs", roles };
+  }
+  const none = NO_SERVICE_LINKED_ROLE.filter((entry) => type.startsWith(entry.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  return none === undefined ? { kind: "unclassified" } : { kind: "none", why: none.why, doc: none.doc };
+}
 
 /** The roles needed by a set of Terraform resource types, in table order. */
 export function serviceLinkedRolesFor(resourceTypes: Iterable<string>): ServiceLinkedRole[] {

@@ -7,8 +7,8 @@ export interface NotebookLifecycleInput {
   readonly bundleUri: string;
   /** `tcp://scheduler.<namespace>:8786` */
   readonly schedulerAddress: string;
-  /** `https://<catalog domain endpoint>` */
-  readonly catalogUrl: string;
+  /** Name of the catalog's OpenSearch domain; the helper looks up its VPC endpoint at run time. */
+  readonly catalogDomain: string;
   readonly catalogRegion: string;
 }
 
@@ -16,8 +16,23 @@ export interface NotebookLifecycleInput {
 export const NOTEBOOK_DIR = "/home/ec2-user/SageMaker/proximate";
 
 /**
- * The on-start script: installs exactly the cluster image's Dask/distributed (and the packages
- * distributed compares on connect) into the `python3` conda environment, installs the helper
+ * The conda environment behind the `conda_python3` kernel. On `notebook-al2023-v1` it is Python
+ * 3.10 under the same Anaconda tree as on AL2; packages go in with `dnf` for the system (not
+ * `yum`) and `python -m pip` for the environment.
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2023.html
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html (migrating from AL2 to AL2023)
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-lifecycle-config-install.html
+ */
+export const NOTEBOOK_CONDA_ROOT = "/home/ec2-user/anaconda3";
+export const NOTEBOOK_CONDA_ENV = "python3";
+
+/** The oldest Python the pinned client packages and the helper take (dask 2024.6 and `proximate`: >= 3.9). */
+export const NOTEBOOK_MIN_PYTHON: readonly [number, number] = [3, 9];
+
+/**
+ * The on-start script, for Amazon Linux 2023 notebook instances: installs exactly the cluster
+ * image's Dask/distributed (and the packages distributed compares on connect) into the `python3`
+ * conda environment (after checking it exists with a Python the pins take), installs the helper
  * package and syncs the notebooks from the bundle, and gives every `python3` kernel the
  * connection settings. The slow part runs in the background: SageMaker stops waiting for a
  * lifecycle script after five minutes.
@@ -26,7 +41,7 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
   const requirements = clientRequirements(input.image).join(" ");
   const env = {
     PROXIMATE_SCHEDULER: input.schedulerAddress,
-    PROXIMATE_CATALOG: input.catalogUrl,
+    PROXIMATE_CATALOG_DOMAIN: input.catalogDomain,
     PROXIMATE_CATALOG_REGION: input.catalogRegion,
   };
   const envPython = Object.entries(env)
@@ -39,17 +54,19 @@ export function notebookOnStart(input: NotebookLifecycleInput): string {
     "cat > /home/ec2-user/proximate-setup.sh <<'SETUP'",
     "#!/bin/bash",
     "set -euo pipefail",
-    "source /home/ec2-user/anaconda3/bin/activate python3",
-    `pip install --quiet --no-cache-dir ${requirements} botocore matplotlib`,
+    `test -d ${NOTEBOOK_CONDA_ROOT}/envs/${NOTEBOOK_CONDA_ENV} || { echo 'proximate: no conda environment ${NOTEBOOK_CONDA_ENV} (kernel conda_${NOTEBOOK_CONDA_ENV}) on this platform' >&2; exit 1; }`,
+    `source ${NOTEBOOK_CONDA_ROOT}/bin/activate ${NOTEBOOK_CONDA_ENV}`,
+    `python -c 'import sys; sys.exit(0 if sys.version_info >= (${NOTEBOOK_MIN_PYTHON.join(", ")}) else 1)' || { echo 'proximate: the ${NOTEBOOK_CONDA_ENV} environment has Python older than ${NOTEBOOK_MIN_PYTHON.join(".")}' >&2; exit 1; }`,
+    `python -m pip install --quiet --no-cache-dir ${requirements} boto3 botocore matplotlib`,
     "rm -rf /tmp/proximate-bundle && mkdir -p /tmp/proximate-bundle",
     `aws s3 cp '${input.bundleUri}' /tmp/proximate-bundle/bundle.zip`,
     "cd /tmp/proximate-bundle && python -m zipfile -e bundle.zip src",
-    "pip install --quiet --no-deps /tmp/proximate-bundle/src",
+    "python -m pip install --quiet --no-deps /tmp/proximate-bundle/src",
     `mkdir -p ${NOTEBOOK_DIR}`,
     `cp -f /tmp/proximate-bundle/src/notebooks/*.ipynb ${NOTEBOOK_DIR}/`,
     "python - <<'KERNEL'",
     "import json, pathlib",
-    "spec = pathlib.Path('/home/ec2-user/anaconda3/envs/python3/share/jupyter/kernels/python3/kernel.json')",
+    `spec = pathlib.Path('${NOTEBOOK_CONDA_ROOT}/envs/${NOTEBOOK_CONDA_ENV}/share/jupyter/kernels/python3/kernel.json')`,
     "kernel = json.loads(spec.read_text())",
     `kernel.setdefault('env', {}).update({${envPython}})`,
     "spec.write_text(json.dumps(kernel, indent=1))",

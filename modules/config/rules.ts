@@ -1,7 +1,7 @@
 import { Problem } from "../errors";
 import { blocksOverlap, Ipv4Block, parseIpv4Cidr } from "../network/cidr";
 import { datasetObjects, LAMBDA_MAX_OBJECTS } from "../catalog/sizing";
-import { INSTANCE_TYPES } from "../compute/instance-types";
+import { INSTANCE_TYPES, maxAwsvpcTasks } from "../compute/instance-types";
 import { DEFAULTS, FARGATE_SIZES, isFargateSize } from "./defaults";
 import { defaultTransitGatewayAsn, isAwsRegion } from "./regions";
 import { LIMITS, S3_URI_PATTERN } from "./schema";
@@ -435,6 +435,136 @@ const poolBounds: ConfigRule = {
   },
 };
 
+/** A worker Region's pool settings merged over the topology's and the defaults, with where each was set. */
+function mergedPools(input: Loose): { worker: RegionEntry; merged: Record<string, unknown>; setAt: (key: string) => string | undefined }[] {
+  const topologyPool = isObject(input.pool) ? input.pool : {};
+  return workerEntries(input).map((worker) => {
+    const regionPool = isObject(worker.raw.pool) ? worker.raw.pool : {};
+    return {
+      worker,
+      merged: { ...DEFAULTS.pool, ...topologyPool, ...regionPool } as Record<string, unknown>,
+      setAt: (key: string) => (key in regionPool ? `${worker.path}.pool.${key}` : key in topologyPool ? `pool.${key}` : undefined),
+    };
+  });
+}
+
+const poolTaskEnis: ConfigRule = {
+  id: "pool-task-enis",
+  description:
+    "A host holds no more awsvpc worker tasks than it has network interfaces besides its own (each task takes one; no ENI trunking). " +
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    return mergedPools(input).flatMap(({ worker, merged, setAt }) => {
+      const name = merged.instanceType;
+      const type = typeof name === "string" ? INSTANCE_TYPES[name] : undefined;
+      const tasks = merged.tasksPerInstance;
+      if (type === undefined || typeof tasks !== "number" || tasks <= maxAwsvpcTasks(type)) {
+        return [];
+      }
+      return [
+        {
+          path: setAt("tasksPerInstance") ?? `${worker.path}.pool.tasksPerInstance`,
+          value: tasks,
+          message: `needs ${tasks} network interfaces for its awsvpc tasks, but ${String(name)} attaches ${type.maxNetworkInterfaces} and one is the host's own, so tasks beyond ${maxAwsvpcTasks(type)} would never be placed in ${String(worker.raw.region)}`,
+          allowed: `1 to ${maxAwsvpcTasks(type)} on ${String(name)}, or an instance type with more network interfaces`,
+          rule: this.id,
+        },
+      ];
+    });
+  },
+};
+
+/** Settings that only one scaling mode reads. */
+const MODE_KNOBS: Readonly<Record<"demand" | "cpu", readonly string[]>> = {
+  demand: ["idleSeconds", "scaleInAfterSeconds", "targetDurationSeconds", "publishIntervalSeconds", "scaleOutStep", "protectionMinutes"],
+  cpu: ["cpuTargetPercent", "scaleInCooldownSeconds", "scaleOutCooldownSeconds"],
+};
+
+const scalingEgress: ConfigRule = {
+  id: "pool-scaling-egress",
+  description: "Demand scaling needs the client Region's NAT: the scheduler publishes each pool's demand to CloudWatch in the pool's Region.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.client) || input.client.egress !== "none") {
+      return [];
+    }
+    const demand = mergedPools(input).filter((p) => p.merged.scaling === "demand");
+    if (demand.length === 0) {
+      return [];
+    }
+    return [
+      {
+        path: "client.egress",
+        value: "none",
+        message: `leaves the scheduler no way to CloudWatch in ${demand.map((p) => String(p.worker.raw.region)).join(", ")} (an interface endpoint serves only its own Region)`,
+        allowed: '"nat", or pool.scaling "cpu" for those Regions',
+        rule: this.id,
+      },
+    ];
+  },
+};
+
+const cpuScalingMinimum: ConfigRule = {
+  id: "pool-cpu-scaling-min",
+  description: "CPU target tracking cannot start a pool from zero tasks (no task, no CPU metric).",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    return mergedPools(input).flatMap(({ worker, merged, setAt }) => {
+      if (merged.scaling !== "cpu" || merged.minTasks !== 0) {
+        return [];
+      }
+      const region = String(worker.raw.region);
+      const minTasksAt = setAt("minTasks");
+      // Name the field the user wrote: minTasks when they set it to 0, else the scaling mode
+      // that the default minTasks (0) does not suit.
+      return [
+        minTasksAt !== undefined
+          ? { path: minTasksAt, value: 0, message: `with scaling "cpu" leaves ${region} without a task to measure CPU on, so it never scales out` }
+          : {
+              path: setAt("scaling") ?? `${worker.path}.pool.scaling`,
+              value: "cpu",
+              message: `starts ${region} at the default minTasks 0: no task to measure CPU on, so it never scales out`,
+            },
+      ].map((problem) => ({ ...problem, allowed: 'minTasks of at least 1 with scaling "cpu", or scaling "demand" (scales from zero)', rule: this.id }));
+    });
+  },
+};
+
+const scalingKnobs: ConfigRule = {
+  id: "pool-scaling-knobs",
+  description: "A pool's settings belong to its scaling mode (a setting the mode ignores is a mistake).",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const seen = new Set<string>();
+    const problems: Problem[] = [];
+    for (const { worker, merged, setAt } of mergedPools(input)) {
+      const mode = merged.scaling === "cpu" ? "cpu" : "demand";
+      const other = mode === "cpu" ? "demand" : "cpu";
+      for (const key of MODE_KNOBS[other]) {
+        const path = setAt(key);
+        if (path === undefined || seen.has(path)) {
+          continue;
+        }
+        seen.add(path);
+        problems.push({
+          path,
+          value: merged[key],
+          message: `is a setting of scaling "${other}", but ${String(worker.raw.region)} scales on "${mode}"`,
+          allowed: `the settings of scaling "${mode}": ${MODE_KNOBS[mode].join(", ")}`,
+          rule: this.id,
+        });
+      }
+    }
+    return problems;
+  },
+};
+
 const publicDashboard: ConfigRule = {
   id: "dashboard-https",
   description: "A public dashboard is served over HTTPS only, so it needs a certificate.",
@@ -474,6 +604,131 @@ const catalogNodes: ConfigRule = {
             rule: this.id,
           },
         ];
+  },
+};
+
+/**
+ * Addresses the network interfaces of one zone's private subnet take. AWS keeps 5 addresses of
+ * every subnet (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html); each
+ * interface endpoint has one interface per subnet
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html), a Transit
+ * Gateway VPC attachment one per subnet (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html),
+ * each awsvpc task its own interface (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking-awsvpc.html),
+ * a VPC Lambda a Hyperplane interface per subnet and security group
+ * (https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html), and an Application
+ * Load Balancer needs 8 free addresses in each of its subnets, of at least /27
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer).
+ * The endpoint counts must match stacks/network-stack.ts (a test checks).
+ */
+export const SUBNET_ADDRESSES = {
+  reservedPerSubnet: 5,
+  clientEndpoints: 3,
+  workerEndpoints: 10,
+  transitGatewayAttachment: 1,
+  lambdaHyperplane: 1,
+  loadBalancerFree: 8,
+  loadBalancerMinPrefix: 27,
+  /** The scheduler task, the notebook instance, the data host: one interface each, at most one per zone. */
+  singleInterface: 1,
+} as const;
+
+function poolOf(input: Loose, worker: RegionEntry): Record<string, unknown> {
+  return { ...DEFAULTS.pool, ...(isObject(input.pool) ? input.pool : {}), ...(isObject(worker.raw.pool) ? worker.raw.pool : {}) };
+}
+
+const subnetCapacity: ConfigRule = {
+  id: "subnet-capacity",
+  description: "Each zone's private subnet (a quarter of the Region's CIDR) has addresses for every interface placed in it.",
+  check(input) {
+    if (!isObject(input)) {
+      return [];
+    }
+    const problems: Problem[] = [];
+    for (const entry of regionEntries(input)) {
+      const cidr = stringField(entry.raw, "cidr");
+      const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+      if (parsed === undefined || "error" in parsed) {
+        continue;
+      }
+      const zones = Array.isArray(entry.raw.availabilityZones) ? Math.max(1, entry.raw.availabilityZones.length) : DEFAULTS.zoneSuffixes.length;
+      const usable = 2 ** (32 - (parsed.prefix + 2)) - SUBNET_ADDRESSES.reservedPerSubnet;
+      const a = SUBNET_ADDRESSES;
+      let demand: number;
+      let parts: string;
+      if (entry.path === "client") {
+        demand = a.clientEndpoints + a.transitGatewayAttachment + a.loadBalancerFree + 2 * a.singleInterface;
+        parts = `${a.clientEndpoints} interface endpoints, ${a.transitGatewayAttachment} Transit Gateway attachment, ${a.loadBalancerFree} free for the dashboard load balancer, the scheduler and the notebook`;
+      } else {
+        const pool = poolOf(input, entry);
+        const tasks = typeof pool.maxTasks === "number" ? Math.ceil(pool.maxTasks / zones) : 0;
+        const hosts = typeof pool.maxInstances === "number" ? Math.ceil(pool.maxInstances / zones) : 0;
+        demand = a.workerEndpoints + a.transitGatewayAttachment + a.lambdaHyperplane + a.singleInterface + tasks + hosts;
+        parts = `${a.workerEndpoints} interface endpoints, ${a.transitGatewayAttachment} Transit Gateway attachment, ${a.lambdaHyperplane} indexer interface, the data host, ${tasks} worker tasks and ${hosts} worker hosts (maxTasks and maxInstances over ${zones} zones)`;
+      }
+      if (demand > usable) {
+        problems.push({
+          path: `${entry.path}.cidr`,
+          value: cidr,
+          message: `leaves ${usable} usable addresses per zone's /${parsed.prefix + 2} subnet, fewer than the ${demand} its interfaces need (${parts})`,
+          allowed: `a larger CIDR block (each private subnet is a quarter of it; AWS keeps 5 addresses per subnet), or fewer tasks and hosts per zone`,
+          rule: this.id,
+        });
+      }
+    }
+    return problems;
+  },
+};
+
+const dashboardSubnetSize: ConfigRule = {
+  id: "dashboard-subnet-size",
+  description: "A public dashboard's load balancer subnets (a sixteenth of the client CIDR each) are at least /27, as ELB requires.",
+  check(input) {
+    if (!isObject(input) || !isObject(input.dashboard) || input.dashboard.public !== true || !isObject(input.client)) {
+      return [];
+    }
+    const cidr = stringField(input.client, "cidr");
+    const parsed = cidr === undefined ? undefined : parseIpv4Cidr(cidr);
+    if (parsed === undefined || "error" in parsed || parsed.prefix + 4 <= SUBNET_ADDRESSES.loadBalancerMinPrefix) {
+      return [];
+    }
+    return [
+      {
+        path: "client.cidr",
+        value: cidr,
+        message: `gives the public dashboard load balancer /${parsed.prefix + 4} public subnets; ELB needs subnets of at least /${SUBNET_ADDRESSES.loadBalancerMinPrefix}`,
+        allowed: `a client CIDR of /${SUBNET_ADDRESSES.loadBalancerMinPrefix - 4} or larger with dashboard.public, or an internal dashboard`,
+        rule: this.id,
+      },
+    ];
+  },
+};
+
+/**
+ * Config fields that existed once and were removed, with what replaced them: a config that still
+ * sets one gets this explanation instead of a bare unknown-key error.
+ */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  "catalog.createServiceLinkedRole":
+    "was removed: service-linked roles are account-wide, so no stack creates them; `npm run bootstrap` ensures every one the topology needs (modules/aws/service-linked-roles.ts) before `cdktf deploy`",
+};
+
+const removedFields: ConfigRule = {
+  id: "removed-field",
+  description: "Fields that were removed are reported with what replaced them.",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const [path, replacement] of Object.entries(REMOVED_FIELDS)) {
+      const parts = path.split(".");
+      let node: unknown = input;
+      for (const part of parts.slice(0, -1)) {
+        node = isObject(node) ? node[part] : undefined;
+      }
+      const last = parts[parts.length - 1];
+      if (isObject(node) && last in node) {
+        problems.push({ path, value: node[last], message: replacement, allowed: "no such key: delete it", rule: this.id });
+      }
+    }
+    return problems;
   },
 };
 
@@ -528,7 +783,14 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   asnUnique,
   schedulerSize,
   poolBounds,
+  poolTaskEnis,
+  scalingEgress,
+  cpuScalingMinimum,
+  scalingKnobs,
   publicDashboard,
   catalogNodes,
   indexerRunner,
+  subnetCapacity,
+  dashboardSubnetSize,
+  removedFields,
 ];

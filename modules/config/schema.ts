@@ -3,6 +3,14 @@ import { DASK_IMAGES } from "../compute/images";
 import { INSTANCE_TYPES } from "../compute/instance-types";
 import { parseIpv4Cidr } from "../network/cidr";
 import { AWS_REGIONS, isAwsRegion } from "./regions";
+import { checkName, NAME_TARGETS } from "../aws/names";
+import { NOTEBOOK_INSTANCE_TYPES, OPENSEARCH_INSTANCE_TYPES } from "../aws/values";
+
+/** S3's bucket naming rules (modules/aws/names.ts), shared with the AWS-NAMES guardrail. */
+const S3_BUCKET = NAME_TARGETS.find((target) => target.type === "aws_s3_bucket" && target.attribute === "bucket");
+function bucketNameProblem(name: string): string | undefined {
+  return S3_BUCKET === undefined ? "cannot be checked" : checkName(S3_BUCKET, name);
+}
 
 /**
  * Structure and field-level rules of the topology config. Cross-field rules (overlapping
@@ -19,6 +27,9 @@ export const LIMITS = {
   maxZones: 3,
   maxWorkerRegions: 16,
 } as const;
+
+/** How a worker pool scales (see the pool schema's `scaling`). */
+export const SCALING_MODES = ["demand", "cpu"] as const;
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,14}[a-z0-9]$/;
 export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -104,7 +115,7 @@ const dataset = z.strictObject({
     rule: "s3-uri",
     test: (value) => {
       const match = S3_URI_PATTERN.exec(value);
-      return match !== null && BUCKET_PATTERN.test(match[1]) && !value.includes("//", 5);
+      return match !== null && BUCKET_PATTERN.test(match[1]) && bucketNameProblem(match[1]) === undefined && !value.includes("//", 5);
     },
     message: "is not an S3 URI",
     allowed: "s3://<bucket>[/<prefix>] with a valid bucket name (3-63 lowercase letters, digits, '.' and '-')",
@@ -165,7 +176,7 @@ const pool = z.strictObject({
   processesPerTask: count("processesPerTask", 1, 16).optional(),
   /** Threads per worker process (`--nthreads`, and the pool resource's quantity). @default the task's vCPUs / processesPerTask */
   threadsPerProcess: count("threadsPerProcess", 1, 64).optional(),
-  /** @default 1 */
+  /** Worker tasks the pool keeps when idle. @default 0: an idle pool costs nothing (its hosts follow through the capacity provider) */
   minTasks: count("minTasks", 0, 1000).optional(),
   /** @default 12 */
   maxTasks: count("maxTasks", 1, 1000).optional(),
@@ -173,11 +184,42 @@ const pool = z.strictObject({
   minInstances: count("minInstances", 0, 1000).optional(),
   /** @default 12 */
   maxInstances: count("maxInstances", 1, 1000).optional(),
-  /** Target average CPU of the worker service, percent. @default 40 */
+  /**
+   * How the worker service scales. `demand`: on the scheduler's demand for the pool (ready
+   * tasks, their expected run time, bytes held), published to CloudWatch, with graceful
+   * scale-in and scale to minTasks when idle. `cpu`: target tracking of the service's average
+   * CPU (a fallback: it cannot wake a pool at zero, and it may stop workers holding results).
+   * @default "demand"
+   */
+  scaling: z.enum(SCALING_MODES).optional(),
+  /** `demand`: a pool with no work and no results held keeps its workers this long, then goes to minTasks. @default 900 */
+  idleSeconds: count("idleSeconds", 5, 86400).optional(),
+  /** `demand`: a busy pool needing fewer workers releases them after its demand has been lower this long. @default 120 */
+  scaleInAfterSeconds: count("scaleInAfterSeconds", 1, 3600).optional(),
+  /**
+   * `demand`: the pool is sized to finish its ready work in about this time (Dask Adaptive's
+   * target duration). Worker tasks take minutes to start on EC2 (instance launch, image pull),
+   * so a short target starts workers that arrive after the work is done. @default 60
+   */
+  targetDurationSeconds: count("targetDurationSeconds", 1, 3600).optional(),
+  /**
+   * `demand`: how often the scheduler publishes each pool's desired task count. At most 60:
+   * the alarm evaluates one-minute periods, and a period without data stops the scaling.
+   * @default 15
+   */
+  publishIntervalSeconds: count("publishIntervalSeconds", 1, 60).optional(),
+  /** `demand`: at most this many more tasks per publishing interval. @default 4 */
+  scaleOutStep: count("scaleOutStep", 1, 1000).optional(),
+  /**
+   * `demand`: ECS task scale-in protection each worker sets on its task, renewed at half-time;
+   * cleared by the scheduler once the worker's keys have moved. ECS allows 1-2880 minutes. @default 60
+   */
+  protectionMinutes: count("protectionMinutes", 1, 2880).optional(),
+  /** `cpu`: target average CPU of the worker service, percent. @default 40 */
   cpuTargetPercent: count("cpuTargetPercent", 5, 95).optional(),
-  /** @default 300 */
+  /** `cpu`: @default 300 */
   scaleInCooldownSeconds: count("scaleInCooldownSeconds", 0, 3600).optional(),
-  /** @default 60 */
+  /** `cpu`: @default 60 */
   scaleOutCooldownSeconds: count("scaleOutCooldownSeconds", 0, 3600).optional(),
 });
 
@@ -235,9 +277,11 @@ const s3State = z.strictObject({
   /** State bucket, created by the `state` bootstrap stack. */
   bucket: withCheck(z.string(), {
     rule: "state-bucket-name",
-    test: (value) => BUCKET_PATTERN.test(value),
-    message: "is not a valid S3 bucket name",
-    allowed: "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+    // S3's rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    test: (value) => BUCKET_PATTERN.test(value) && bucketNameProblem(value) === undefined,
+    message: (value) => `is not a valid S3 bucket name${bucketNameProblem(value) !== undefined ? ` (${bucketNameProblem(value)})` : ""}`,
+    allowed:
+      "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address, no reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3)",
   }),
   region,
   /** @default the topology name */
@@ -363,9 +407,10 @@ export const configSchema = z.strictObject({
       /** @default "r6g.large.search" */
       instanceType: withCheck(z.string(), {
         rule: "opensearch-instance-type",
-        test: (value) => /^[a-z][a-z0-9]*\.(medium|large|[0-9]*xlarge)\.search$/.test(value),
+        // The API's enum (OpenSearchPartitionInstanceType of the service model).
+        test: (value) => OPENSEARCH_INSTANCE_TYPES().includes(value),
         message: "is not an OpenSearch instance type",
-        allowed: "an OpenSearch Service instance type such as r6g.large.search",
+        allowed: "an instance type of the OpenSearch Service API such as r6g.large.search (the list: API_ENUMS in modules/aws/api-models.generated.ts)",
       }).optional(),
       /** Data nodes: a multiple of the client Region's zone count. @default one per zone */
       instanceCount: count("catalog.instanceCount", 1, 80).optional(),
@@ -378,12 +423,6 @@ export const configSchema = z.strictObject({
         message: "is not an OpenSearch 2.x engine version",
         allowed: "OpenSearch_2.<minor>, such as OpenSearch_2.17",
       }).optional(),
-      /**
-       * Create the account's OpenSearch service-linked role (an account holds one; creating it
-       * where it exists fails). @default false: the role exists (any account that has used
-       * OpenSearch Service or Elasticsearch Service in a VPC has it)
-       */
-      createServiceLinkedRole: z.boolean().optional(),
     })
     .optional(),
   /** The scientists' SageMaker notebook instance. */
@@ -392,9 +431,10 @@ export const configSchema = z.strictObject({
       /** @default "ml.t3.medium" */
       instanceType: withCheck(z.string(), {
         rule: "notebook-instance-type",
-        test: (value) => /^ml\.[a-z0-9]+\.(medium|large|[0-9]*xlarge)$/.test(value),
+        // The API's enum (InstanceType of CreateNotebookInstance in the SageMaker model).
+        test: (value) => NOTEBOOK_INSTANCE_TYPES().includes(value),
         message: "is not a SageMaker notebook instance type",
-        allowed: "an ml.* instance type such as ml.t3.medium or ml.m5.xlarge",
+        allowed: "a notebook instance type of the SageMaker API such as ml.t3.medium or ml.m5.xlarge (the list: API_ENUMS in modules/aws/api-models.generated.ts)",
       }).optional(),
       /** @default 20 */
       volumeSizeGiB: count("notebook.volumeSizeGiB", 5, 16384).optional(),

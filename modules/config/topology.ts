@@ -23,7 +23,6 @@ export interface CatalogPlan {
   readonly instanceCount: number;
   readonly volumeSizeGiB: number;
   readonly engineVersion: string;
-  readonly createServiceLinkedRole: boolean;
 }
 
 /** A worker Region's Dask pool with defaults resolved. */
@@ -33,6 +32,14 @@ export interface PoolPlan {
   readonly maxTasks: number;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** `demand` (the scheduler's demand, graceful scale-in) or `cpu` (target tracking, fallback). */
+  readonly scaling: "demand" | "cpu";
+  readonly idleSeconds: number;
+  readonly scaleInAfterSeconds: number;
+  readonly targetDurationSeconds: number;
+  readonly publishIntervalSeconds: number;
+  readonly scaleOutStep: number;
+  readonly protectionMinutes: number;
   readonly cpuTargetPercent: number;
   readonly scaleInCooldownSeconds: number;
   readonly scaleOutCooldownSeconds: number;
@@ -105,6 +112,13 @@ function planPool(topologyPool: PoolConfig | undefined, regionPool: PoolConfig |
     maxTasks: merged.maxTasks,
     minInstances: merged.minInstances,
     maxInstances: merged.maxInstances,
+    scaling: merged.scaling,
+    idleSeconds: merged.idleSeconds,
+    scaleInAfterSeconds: merged.scaleInAfterSeconds,
+    targetDurationSeconds: merged.targetDurationSeconds,
+    publishIntervalSeconds: merged.publishIntervalSeconds,
+    scaleOutStep: merged.scaleOutStep,
+    protectionMinutes: merged.protectionMinutes,
     cpuTargetPercent: merged.cpuTargetPercent,
     scaleInCooldownSeconds: merged.scaleInCooldownSeconds,
     scaleOutCooldownSeconds: merged.scaleOutCooldownSeconds,
@@ -184,7 +198,6 @@ export function resolveTopology(config: ProximateConfig): Topology {
       instanceCount: config.catalog?.instanceCount ?? client.zones.length,
       volumeSizeGiB: config.catalog?.volumeSizeGiB ?? DEFAULTS.catalog.volumeSizeGiB,
       engineVersion: config.catalog?.engineVersion ?? DEFAULTS.catalog.engineVersion,
-      createServiceLinkedRole: config.catalog?.createServiceLinkedRole ?? DEFAULTS.catalog.createServiceLinkedRole,
     },
     notebook: { ...DEFAULTS.notebook, ...config.notebook },
     alarmEmail: config.alarmEmail,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath, InputError, Problem } from "../errors";
-import { CONFIG_RULES } from "./rules";
+import { CONFIG_RULES, REMOVED_FIELDS } from "./rules";
 import { configSchema, ProximateConfig } from "./schema";
 
 /** Result of validating a topology config: the typed config, or every problem found. */
@@ -14,7 +14,9 @@ export type ValidationResult =
  */
 export function validateConfig(input: unknown): ValidationResult {
   const parsed = configSchema.safeParse(input, { reportInput: true });
-  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => toProblems(issue, input));
+  const problems: Problem[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => toProblems(issue, input)).filter((p) => !(p.rule === "unknown-key" && p.path in REMOVED_FIELDS));
   for (const rule of CONFIG_RULES) {
     problems.push(...rule.check(input));
   }

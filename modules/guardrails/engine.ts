@@ -13,7 +13,7 @@ export interface Outcome {
  */
 export function evaluateResource(resource: ResourceView, context: RuleContext, rules: readonly GuardrailRule[]): Outcome[] {
   return rules
-    .filter((rule) => rule.resourceTypes.includes(resource.type))
+    .filter((rule) => rule.resourceTypes.includes(resource.type) || rule.resourceTypes.includes("*"))
     .map((rule) => {
       try {
         return { rule, result: rule.check(resource, context) };

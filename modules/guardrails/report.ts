@@ -38,13 +38,13 @@ export interface GuardrailReport {
 /** Name of the JSON report, referred to by the markdown one. */
 export const REPORT_JSON_NAME = "guardrails.json";
 
-const STATUSES: readonly FindingStatus[] = ["non-compliant", "suppressed", "compliant", "not-applicable"];
+const STATUSES: readonly FindingStatus[] = ["non-compliant", "warning", "suppressed", "compliant", "not-applicable"];
 
 /** Findings per rule and status. */
 export function countByRule(report: GuardrailReport): Map<string, Record<FindingStatus, number>> {
   const counts = new Map<string, Record<FindingStatus, number>>();
   for (const rule of report.rules) {
-    counts.set(rule.id, { "non-compliant": 0, suppressed: 0, compliant: 0, "not-applicable": 0 });
+    counts.set(rule.id, { "non-compliant": 0, warning: 0, suppressed: 0, compliant: 0, "not-applicable": 0 });
   }
   for (const finding of report.findings) {
     const entry = counts.get(finding.rule);
@@ -57,7 +57,7 @@ export function countByRule(report: GuardrailReport): Map<string, Record<Finding
 
 /** Findings per status across all rules. */
 export function totals(report: GuardrailReport): Record<FindingStatus, number> {
-  const out: Record<FindingStatus, number> = { "non-compliant": 0, suppressed: 0, compliant: 0, "not-applicable": 0 };
+  const out: Record<FindingStatus, number> = { "non-compliant": 0, warning: 0, suppressed: 0, compliant: 0, "not-applicable": 0 };
   for (const finding of report.findings) {
     out[finding.status]++;
   }
@@ -100,17 +100,18 @@ export function renderReportMarkdown(report: GuardrailReport): string {
   const lines = [
     "# Guardrails",
     "",
-    `${report.findings.length} checks: ${total["non-compliant"]} non-compliant, ${total.suppressed} suppressed, ${total.compliant} compliant, ${total["not-applicable"]} not applicable.`,
-    `Public dashboard allowed: ${report.options.allowPublicDashboard ? "yes" : "no"}. State buckets: ${report.options.stateBuckets.join(", ") || "none"}.`,
+    `${report.findings.length} checks: ${total["non-compliant"]} non-compliant, ${total.warning} warnings, ${total.suppressed} suppressed, ${total.compliant} compliant, ${total["not-applicable"]} not applicable.`,
+    `Public dashboard allowed: ${report.options.allowPublicDashboard ? "yes" : "no"}. State buckets: ${report.options.stateBuckets.join(", ") || "none"}. Judged on ${report.options.today}.` +
+      (report.options.reportOnly.length > 0 ? ` Report-only rules (warnings, not errors): ${report.options.reportOnly.join(", ")}.` : ""),
     "",
     "## Rules",
     "",
-    "| rule | non-compliant | suppressed | compliant | not applicable | requires |",
-    "| --- | ---: | ---: | ---: | ---: | --- |",
+    "| rule | non-compliant | warnings | suppressed | compliant | not applicable | requires |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
   for (const [id, counts] of countByRule(report)) {
     const rule = report.rules.find((r) => r.id === id);
-    lines.push(`| ${id} | ${counts["non-compliant"]} | ${counts.suppressed} | ${counts.compliant} | ${counts["not-applicable"]} | ${cell(rule?.description ?? "")} |`);
+    lines.push(`| ${id} | ${counts["non-compliant"]} | ${counts.warning} | ${counts.suppressed} | ${counts.compliant} | ${counts["not-applicable"]} | ${cell(rule?.description ?? "")} |`);
   }
   lines.push("", "## Suppressions", "");
   if (report.suppressions.length === 0) {

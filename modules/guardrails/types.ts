@@ -5,7 +5,7 @@
  */
 
 /** What a rule concluded about one resource. */
-export type RuleStatus = "compliant" | "non-compliant" | "not-applicable";
+export type RuleStatus = "compliant" | "non-compliant" | "warning" | "not-applicable";
 
 /** One resource (or data source) as it appears in the synthesized `cdk.tf.json`. */
 export interface ResourceView {
@@ -44,6 +44,13 @@ export interface GuardrailOptions {
   readonly allowPublicDashboard: boolean;
   /** Names of the buckets that hold Terraform state (they must be versioned). */
   readonly stateBuckets: readonly string[];
+  /** The date the rules judge support windows against (ISO `YYYY-MM-DD`, UTC). */
+  readonly today: string;
+  /**
+   * Rules whose violations are reported as warnings instead of failing synth (a rule being
+   * introduced while the product catches up). Empty in normal use.
+   */
+  readonly reportOnly: readonly string[];
 }
 
 /** Everything a rule may look at besides the resource itself. */
@@ -56,7 +63,9 @@ export interface RuleContext {
 export type RuleResult =
   | { readonly status: "compliant"; readonly note?: string }
   | { readonly status: "not-applicable"; readonly note?: string }
-  | { readonly status: "non-compliant"; readonly problem: string };
+  | { readonly status: "non-compliant"; readonly problem: string }
+  /** Not a violation yet (e.g. support ending soon): reported as a synth warning. */
+  | { readonly status: "warning"; readonly problem: string };
 
 /** A guardrail: one check, one file under `modules/guardrails/rules/`. */
 export interface GuardrailRule {
@@ -64,7 +73,7 @@ export interface GuardrailRule {
   readonly id: string;
   /** What the rule requires, as one sentence. */
   readonly description: string;
-  /** Terraform types the rule checks; the aspect resolves only resources of these types. */
+  /** Terraform types the rule checks (`"*"`: every type); the aspect resolves only resources of these types. */
   readonly resourceTypes: readonly string[];
   /** How to fix a violation, as an instruction. */
   readonly fix: string;
@@ -80,6 +89,10 @@ export function compliant(note?: string): RuleResult {
 
 export function nonCompliant(problem: string): RuleResult {
   return { status: "non-compliant", problem };
+}
+
+export function warning(problem: string): RuleResult {
+  return { status: "warning", problem };
 }
 
 export function notApplicable(note?: string): RuleResult {

@@ -126,7 +126,7 @@ export class References {
   }
 
   /** The stack a remote state data source of `stack` reads. */
-  private producer(stack: string, dataName: string): string | undefined {
+  public producer(stack: string, dataName: string): string | undefined {
     const json: TerraformJson | undefined = this.output.stacks.get(stack);
     const data = json?.data?.terraform_remote_state?.[dataName];
     if (data !== undefined) {

@@ -1,5 +1,6 @@
 /**
- * Bundles the catalog indexer Lambda (`lambda.ts`) into one file with esbuild: Node 20, CommonJS,
+ * Bundles the catalog indexer Lambda (`lambda.ts`) into one file with esbuild: the Node.js major of
+ * the Lambda runtime (`INDEXER_LAMBDA_RUNTIME` in modules/aws/runtimes.ts), CommonJS,
  * minified, `dist/catalog-indexer/index.js`, handler `index.handler`.
  *
  * The AWS SDK v3 is bundled in rather than taken from the Lambda runtime: the bundle then runs

@@ -75,6 +75,50 @@ const defaultStartExecution: StartExecution = async (stateMachineArn) => {
   }
 };
 
+/**
+ * How long `start-pipeline` keeps retrying AccessDenied. The first run is invoked right after
+ * Terraform creates the role policy that allows states:StartExecution, and IAM is eventually
+ * consistent: a new policy may take a while to take effect, during which calls are denied.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+ * Bounded well inside the function's 900 s timeout, so a real denial still fails the apply.
+ */
+export const START_RETRY = { firstDelayMs: 2_000, maxDelayMs: 30_000, maxWaitMs: 300_000 } as const;
+
+/** True for the errors a not-yet-propagated IAM policy produces (SDK v3 error names). */
+export function isAccessDenied(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "AccessDeniedException" || name === "AccessDenied";
+}
+
+/**
+ * Starts the pipeline, retrying AccessDenied with exponential backoff (2 s doubling, at most
+ * 30 s apart) until `START_RETRY.maxWaitMs` has passed; any other error, or AccessDenied after
+ * that, is thrown.
+ */
+export async function startWithRetry(
+  start: StartExecution,
+  stateMachineArn: string,
+  options: { readonly sleep?: (ms: number) => Promise<void>; readonly now?: () => number; readonly log?: (event: Readonly<Record<string, unknown>>) => void } = {},
+): Promise<string> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const begun = now();
+  let delay: number = START_RETRY.firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(stateMachineArn);
+    } catch (error) {
+      const waited = now() - begun;
+      if (!isAccessDenied(error) || waited + delay > START_RETRY.maxWaitMs) {
+        throw error;
+      }
+      options.log?.({ event: "start-pipeline-denied", attempt, retryInMs: delay, waitedMs: waited, message: error instanceof Error ? error.message : String(error) });
+      await sleep(delay);
+      delay = Math.min(delay * 2, START_RETRY.maxDelayMs);
+    }
+  }
+}
+
 /** What the handler takes from its surroundings; tests replace parts of it. */
 export interface HandlerDependencies {
   /** Environment to read (default: `process.env` at invocation time). */
@@ -89,6 +133,10 @@ export interface HandlerDependencies {
   readonly log?: (event: Readonly<Record<string, unknown>>) => void;
   /** Starts the pipeline for `start-pipeline` events (default: Step Functions StartExecution). */
   readonly startExecution?: StartExecution;
+  /** Waits between retries of a denied start (default: a timer). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds clock of the retry budget (default: `Date.now`). */
+  readonly clock?: () => number;
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/;
@@ -132,7 +180,12 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: u
       if (typeof stateMachineArn !== "string" || !STATE_MACHINE_ARN.test(stateMachineArn)) {
         throw new CatalogInputError("stateMachineArn", stateMachineArn, "is not a state machine ARN", "arn:aws:states:<region>:<account>:stateMachine:<name>");
       }
-      const executionArn = await (dependencies.startExecution ?? defaultStartExecution)(stateMachineArn);
+      const log = dependencies.log ?? ((entry) => console.log(JSON.stringify(entry)));
+      const executionArn = await startWithRetry(dependencies.startExecution ?? defaultStartExecution, stateMachineArn, {
+        ...(dependencies.sleep === undefined ? {} : { sleep: dependencies.sleep }),
+        ...(dependencies.clock === undefined ? {} : { now: dependencies.clock }),
+        log,
+      });
       return { action: "start-pipeline", executionArn };
     }
     const started = Date.now();

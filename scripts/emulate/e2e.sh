@@ -5,6 +5,8 @@
 #   3. `down` after a killed `up`
 #   4. the whole system: up, task definitions, Lustre/S3 locality, catalog, bench:proximity,
 #      a cut link during a computation, a stopped pool, down leaving nothing behind
+#   5. demand scaling (bench:scaling): from zero, a burst, scale-in during a computation,
+#      idle to zero and awake again, on its own emulation with short scaling settings
 # Always brings the emulation down, even on failure. Last line: `N passed, M failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,7 +25,7 @@ junit="$PROXIMATE_E2E_OUT/junit.xml"
 started=$(date +%s)
 
 cleanup() {
-  for state in "$PROXIMATE_E2E_STATE" /run/proximate-emulate-e2e-side; do
+  for state in "$PROXIMATE_E2E_STATE" /run/proximate-emulate-e2e-side /run/proximate-emulate-e2e-scaling; do
     if [ -f "$state/state.json" ]; then
       echo "== bringing down the emulation left in $state"
       /usr/bin/python3 scripts/emulate/emulate.py --state "$state" down || true
@@ -32,18 +34,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A hard bound so that a hang cannot block CI: pytest gets 14 minutes.
-timeout --signal=TERM --kill-after=30 840 /usr/bin/python3 -m pytest -p no:cacheprovider \
+# A hard bound so that a hang cannot block CI: pytest gets 30 minutes (about 8 on an idle
+# 2-core machine; a machine shared with other jobs has taken 22).
+timeout --signal=TERM --kill-after=30 1800 /usr/bin/python3 -m pytest -p no:cacheprovider \
   -o junit_family=xunit2 --junitxml="$junit" -v -W "ignore:numpy.ndarray size changed:RuntimeWarning" \
   __tests__/emulate/test_1_topology.py \
   __tests__/emulate/test_2_routes_live.py \
   __tests__/emulate/test_3_crash_live.py \
-  __tests__/emulate/test_4_system_live.py
+  __tests__/emulate/test_4_system_live.py \
+  __tests__/emulate/test_5_scaling_live.py
 rc=$?
 cleanup
 trap - EXIT
 
-for artifact in bench fault noworkers; do
+for artifact in bench fault noworkers scaling; do
   if [ -s "$PROXIMATE_E2E_OUT/$artifact.json" ]; then
     echo "== $artifact"
     cat "$PROXIMATE_E2E_OUT/$artifact.json"

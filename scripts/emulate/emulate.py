@@ -12,7 +12,7 @@
   cut R / restore R
                drop / forward again every packet of Region R in the router
   stop-pool R / start-pool R
-               stop / start Region R's worker tasks
+               Region R's worker service places no task / places tasks again
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ def main(argv: list[str]) -> int:
                                     "missing or stale; an explicit dir is used as it is)")
     up.add_argument("--prefix", default=cluster.DEFAULT_PREFIX, help="namespace name prefix")
     up.add_argument("--tasks", type=int, default=2, help="worker tasks per worker Region")
+    up.add_argument("--scaling", action="store_true",
+                    help="play the synthesized alarms and step scaling policies (default: pools "
+                         "stay at --tasks)")
+    up.add_argument("--alarm-period", type=float, default=2.0,
+                    help="seconds standing for the alarms' 60 s period (default 2)")
     up.add_argument("--network-only", action="store_true",
                     help="namespaces, routes, router and hosts files only")
     up.add_argument("--bandwidth-mbit", type=float,
@@ -61,7 +66,8 @@ def main(argv: list[str]) -> int:
             options = cluster.UpOptions(synth_dir=args.synth, state_dir=state_dir,
                                         prefix=args.prefix, tasks_per_pool=args.tasks,
                                         network_only=args.network_only,
-                                        bandwidth_mbit=args.bandwidth_mbit)
+                                        bandwidth_mbit=args.bandwidth_mbit,
+                                        scaling=args.scaling, alarm_period=args.alarm_period)
             try:
                 summary = cluster.up(options)
             except BaseException:

@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { BuildOptions, buildSync } from "esbuild";
+import { INDEXER_ESBUILD_TARGET } from "../../modules/aws/runtimes";
 import { zipDirectoryAtomically as zipTo } from "./zip-directory";
 
 /**
- * esbuild options of the indexer bundle: one minified CommonJS file for Node 20 with the AWS SDK
+ * esbuild options of the indexer bundle: one minified CommonJS file for the Node.js major of the
+ * indexer's Lambda runtime (`INDEXER_LAMBDA_RUNTIME`) with the AWS SDK
  * v3 inside (the pinned, tested versions) unless `externalAwsSdk`; `aws-sdk` v2 stays external
  * (the OpenSearch client only tries it when no v3 credential provider exists).
  */
@@ -15,7 +17,7 @@ export function indexerBuildOptions(entry: string, outfile: string, externalAwsS
     outfile,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: INDEXER_ESBUILD_TARGET,
     format: "cjs",
     minify: true,
     legalComments: "none",
@@ -34,6 +36,7 @@ function sourceFiles(projectDir: string): string[] {
       .map((file) => join(catalogDir, file)),
     join(projectDir, "scripts", "catalog", "lambda.ts"),
     join(projectDir, "scripts", "lib", "indexer-bundle.ts"),
+    join(projectDir, "modules", "aws", "runtimes.ts"),
     join(projectDir, "package-lock.json"),
   ];
 }

@@ -9,10 +9,10 @@ set -euo pipefail
 PY=/usr/bin/python3
 PACKAGES=(
   python3-distributed python3-dask python3-xarray python3-zarr python3-netcdf4
-  python3-numpy python3-pandas python3-pytest python3-botocore python3-requests
+  python3-numpy python3-pandas python3-pytest python3-botocore python3-boto3 python3-requests
   python3-nbformat python3-h5netcdf python3-fsspec python3-matplotlib
 )
-CHECK='import distributed, dask, xarray, zarr, netCDF4, h5netcdf, cftime, numpy, pandas, pytest, botocore, nbformat, fsspec, matplotlib'
+CHECK='import distributed, dask, xarray, zarr, netCDF4, h5netcdf, cftime, numpy, pandas, pytest, botocore, boto3, nbformat, fsspec, matplotlib'
 
 if [ -x "$PY" ] && "$PY" -c "$CHECK" >/dev/null 2>&1; then
   echo "install-deps: python deps already present"

@@ -1,16 +1,29 @@
 /**
- * npm run diagram -- [synth dir] [--update-readme]   (default: cdktf.out; synthesized first when missing)
+ * npm run diagram -- [synth dir] [--out DIR] [--update-readme] [--check]
  *
- * Writes `<dir>/topology.mmd` (Regions, key resources, Transit Gateway peerings) and
- * `<dir>/stacks.mmd` (stack dependency graph in deploy waves), drawn from the synthesized
- * stacks, and an SVG of each (beautiful-mermaid: no browser needed). With --update-readme, also
- * refreshes the README's copies (a test fails when they are stale for the default topology).
+ * Draws the topology (Regions, key resources, Transit Gateway peerings) and the stack graph (in
+ * deploy waves) from the synthesized stacks, as Mermaid sources and SVGs that render the same in
+ * every renderer (no CSS variables, no color-mix(), no web font: modules/review/portable-svg.ts),
+ * and writes them to docs/diagrams/ (committed; the next synth does not touch them):
+ * topology.mmd, topology.svg, stacks.mmd, stacks.svg.
+ *
+ * Without a synth dir it synthesizes the topology PROXIMATE_CONFIG selects (default: cdktf.json)
+ * into a temporary directory. --update-readme also refreshes the README's embedded Mermaid.
+ * --check writes nothing and exits 1 when the committed files differ from what it would write
+ * (the jest test runs it for the default topology).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
 import { embedDiagrams, stackGraphDiagram, topologyDiagram } from "../../modules/review/diagram";
+import { portabilityProblems, portableSvg } from "../../modules/review/portable-svg";
 import { Manifest } from "../../modules/review/stack-graph";
+
+const projectDir = resolve(__dirname, "..", "..");
+
+/** Where the committed diagrams live. */
+export const DIAGRAM_DIR = join(projectDir, "docs", "diagrams");
 
 /** Reads a synth dir and returns both diagrams. */
 export function diagramsOf(dir: string): { topology: string; stacks: string } {
@@ -19,28 +32,70 @@ export function diagramsOf(dir: string): { topology: string; stacks: string } {
   return { topology: topologyDiagram(manifest, read), stacks: stackGraphDiagram(manifest) };
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const updateReadme = args.includes("--update-readme");
-  const dir = resolve(args.find((arg) => !arg.startsWith("--")) ?? "cdktf.out");
-  if (!existsSync(join(dir, "manifest.json"))) {
-    const projectDir = resolve(__dirname, "..", "..");
-    const synth = spawnSync(process.execPath, [join(projectDir, "scripts", "app.js")], { cwd: projectDir, env: { ...process.env, CDKTF_OUTDIR: dir }, stdio: "inherit" });
-    if (synth.status !== 0) {
-      process.exit(synth.status ?? 1);
-    }
-  }
+/** The files the diagrams of a synth dir consist of, by name. */
+async function diagramFiles(dir: string): Promise<{ diagrams: { topology: string; stacks: string }; files: Map<string, string> }> {
   const diagrams = diagramsOf(dir);
   const { renderMermaidSVG } = (await import("beautiful-mermaid")) as { renderMermaidSVG: (source: string) => string };
+  const files = new Map<string, string>();
   for (const [name, source] of Object.entries(diagrams)) {
-    writeFileSync(join(dir, `${name}.mmd`), source);
-    writeFileSync(join(dir, `${name}.svg`), renderMermaidSVG(source));
-    process.stdout.write(`${join(dir, `${name}.mmd`)}\n${join(dir, `${name}.svg`)}\n`);
+    const svg = `${portableSvg(renderMermaidSVG(source)).trimEnd()}\n`;
+    const problems = portabilityProblems(svg);
+    if (problems.length > 0) {
+      throw new Error(`diagram ${name}: the SVG still holds ${problems.join("; ")}`);
+    }
+    files.set(`${name}.mmd`, source);
+    files.set(`${name}.svg`, svg);
   }
-  if (updateReadme) {
-    const readme = resolve(__dirname, "..", "..", "README.md");
-    writeFileSync(readme, embedDiagrams(readFileSync(readme, "utf8"), diagrams));
-    process.stdout.write(`${readme}\n`);
+  return { diagrams, files };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const check = args.includes("--check");
+  const updateReadme = args.includes("--update-readme");
+  const outIndex = args.indexOf("--out");
+  const out = outIndex >= 0 ? resolve(args[outIndex + 1] ?? "") : DIAGRAM_DIR;
+  const given = args.find((arg, index) => !arg.startsWith("--") && index !== outIndex + 1);
+  let scratch: string | undefined;
+  try {
+    let dir = given ? resolve(given) : undefined;
+    if (dir === undefined || !existsSync(join(dir, "manifest.json"))) {
+      scratch = mkdtempSync(join(tmpdir(), "proximate-diagram-"));
+      const target = dir ?? join(scratch, "out");
+      const synth = spawnSync(process.execPath, [join(projectDir, "scripts", "app.js")], {
+        cwd: projectDir,
+        env: { ...process.env, CDKTF_OUTDIR: target },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      if (synth.status !== 0) {
+        process.exit(synth.status ?? 1);
+      }
+      dir = target;
+    }
+    const { diagrams, files } = await diagramFiles(dir);
+    if (check) {
+      const stale = [...files].filter(([name, content]) => !existsSync(join(out, name)) || readFileSync(join(out, name), "utf8") !== content).map(([name]) => name);
+      if (stale.length > 0) {
+        process.stderr.write(`diagram: ${stale.map((name) => relative(projectDir, join(out, name))).join(", ")} not current; run npm run diagram\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`diagram: ${files.size} files in ${relative(projectDir, out) || "."} are current\n`);
+      return;
+    }
+    mkdirSync(out, { recursive: true });
+    for (const [name, content] of files) {
+      writeFileSync(join(out, name), content);
+      process.stdout.write(`${join(out, name)}\n`);
+    }
+    if (updateReadme) {
+      const readme = join(projectDir, "README.md");
+      writeFileSync(readme, embedDiagrams(readFileSync(readme, "utf8"), diagrams));
+      process.stdout.write(`${readme}\n`);
+    }
+  } finally {
+    if (scratch !== undefined) {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 }
 

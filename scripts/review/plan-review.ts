@@ -4,7 +4,8 @@
  *
  * Synthesizes the app (PROXIMATE_CONFIG or cdktf.json), then for every stack in dependency order
  * runs terraform init, validate and plan, and writes `<out>/plan-review.md` and its JSON twin
- * `<out>/plan-review.json` (per stack: the summary and the `terraform show -json` document).
+ * `<out>/plan-review.json` (per stack: the summary and the `terraform show -json` document), and
+ * ends the Markdown with the monthly cost estimate of the synthesized topology (npm run cost).
  *
  * Online (AWS credentials in the environment, or --online): plans against the real backends.
  * Offline (no credentials, e.g. pull requests from forks, or --offline): local backend, provider
@@ -16,6 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { offlineFiles } from "../../modules/review/offline";
+import { costSection } from "../cost/cost";
 import { PlanDocument, renderReview, StackPlanSummary, summarizePlan } from "../../modules/review/plan-summary";
 import { deployWaves, Manifest } from "../../modules/review/stack-graph";
 import { StackJson } from "../../modules/terraform/tftest";
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
   }
   const topology = process.env.PROXIMATE_CONFIG ? `PROXIMATE_CONFIG=${process.env.PROXIMATE_CONFIG}` : "cdktf.json context.proximate";
   const context = { mode: options.mode, topology, waves };
-  writeFileSync(join(options.out, "plan-review.md"), renderReview(context, summaries));
+  writeFileSync(join(options.out, "plan-review.md"), `${renderReview(context, summaries)}\n${costSection(options.out)}`);
   writeFileSync(join(options.out, "plan-review.json"), JSON.stringify({ ...context, stacks: plans }, null, 1));
   process.stdout.write(`plan-review (${options.mode}): ${summaries.length} of ${waves.flat().length} stacks planned; report in ${join(options.out, "plan-review.md")}\n`);
   if (failed) {

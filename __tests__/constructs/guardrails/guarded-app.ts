@@ -9,6 +9,7 @@ import { ProximateConfig } from "../../../modules/config/schema";
 import { resolveTopology, Topology } from "../../../modules/config/topology";
 import { parseConfig } from "../../../modules/config/validate";
 import { ensureIndexerBundle } from "../../../scripts/lib/indexer-bundle";
+import { readClusterCode } from "../../../scripts/lib/cluster-code";
 import { ensureNotebookBundle } from "../../../scripts/lib/notebook-bundle";
 import { buildTopology } from "../../../stacks/topology";
 
@@ -58,6 +59,7 @@ export function synthTopology(config: ProximateConfig): GuardedSynth & { readonl
     localStateDirectory: "/state",
     indexerArchive: ensureIndexerBundle(projectDir),
     notebookArchive: ensureNotebookBundle(projectDir),
+      clusterCode: readClusterCode(projectDir),
   });
   return { ...synthWithGuardrails(app, { allowPublicDashboard: topology.dashboard.public }), topology };
 }

@@ -55,7 +55,7 @@ describe("sizing the catalog refresh", () => {
 });
 
 describe("the refresh state machine per runner", () => {
-  const common = { fileSystemId: "fs-1", paths: ["/era5"] };
+  const common = { fileSystemId: "fs-1", repositoryPaths: ["s3://era5-pds"] };
 
   test("a run that finds an earlier one still going (a first import takes hours) ends at once", () => {
     const definition = refreshDefinition({ ...common, indexer: { kind: "lambda", functionArn: "arn:fn", event: {} } }) as { StartAt: string; States: Record<string, Record<string, unknown>> };

@@ -7,7 +7,12 @@ describe("evaluateResource", () => {
   test("runs only the rules of the resource's type", () => {
     const group = resource("aws_cloudwatch_log_group", "logs", { retention_in_days: 7 });
     const outcomes = evaluateResource(group, { stack: stack(group), options: DEFAULT_OPTIONS }, RULES);
-    expect(outcomes.map((o) => [o.rule.id, o.result.status])).toEqual([["LOGS-RETENTION", "compliant"]]);
+    // AWS-SERVICE-LINKED-ROLES applies to every type ("*").
+    expect(outcomes.map((o) => [o.rule.id, o.result.status])).toEqual([
+      ["LOGS-RETENTION", "compliant"],
+      ["AWS-NAMES", "not-applicable"],
+      ["AWS-SERVICE-LINKED-ROLES", "compliant"],
+    ]);
   });
 
   test("a rule that throws is a non-compliant finding, not a pass", () => {

@@ -19,7 +19,7 @@ export function stack(...members: ResourceView[]): StackView {
   };
 }
 
-export const DEFAULT_OPTIONS: GuardrailOptions = { allowPublicDashboard: false, stateBuckets: ["proximate-tfstate-example"] };
+export const DEFAULT_OPTIONS: GuardrailOptions = { allowPublicDashboard: false, stateBuckets: ["proximate-tfstate-example"], today: "2026-11-30", reportOnly: [] };
 
 /** Runs a rule on the first member, in a stack of all members. */
 export function check(rule: GuardrailRule, members: ResourceView[], options: Partial<GuardrailOptions> = {}): RuleResult {

@@ -2,7 +2,7 @@ import { RULES } from "../../../modules/guardrails/registry";
 import { GuardrailReport, renderReportJson, renderReportMarkdown } from "../../../modules/guardrails/report";
 
 const report: GuardrailReport = {
-  options: { allowPublicDashboard: false, stateBuckets: ["state-bucket"] },
+  options: { allowPublicDashboard: false, stateBuckets: ["state-bucket"], today: "2026-11-30", reportOnly: [] },
   rules: RULES.filter((rule) => rule.id === "LOGS-RETENTION" || rule.id === "IAM-NO-WILDCARD-RESOURCE"),
   findings: [
     { rule: "LOGS-RETENTION", stack: "b", address: "aws_cloudwatch_log_group.x", path: "b/x", status: "compliant", reason: "30 days" },
@@ -15,7 +15,7 @@ const report: GuardrailReport = {
 describe("the guardrail report", () => {
   test("guardrails.json holds totals, rules, every finding (problems first) and the suppressions", () => {
     const json = JSON.parse(renderReportJson(report));
-    expect(json.totals).toEqual({ "non-compliant": 0, suppressed: 1, compliant: 1, "not-applicable": 1 });
+    expect(json.totals).toEqual({ "non-compliant": 0, warning: 0, suppressed: 1, compliant: 1, "not-applicable": 1 });
     expect(json.findings.map((f: { status: string }) => f.status)).toEqual(["suppressed", "compliant", "not-applicable"]);
     expect(json.suppressions).toEqual(report.suppressions);
     expect(json.rules.map((r: { id: string }) => r.id)).toEqual(["IAM-NO-WILDCARD-RESOURCE", "LOGS-RETENTION"]);
@@ -23,7 +23,7 @@ describe("the guardrail report", () => {
 
   test("guardrails.md has a rules table, the suppressions and a findings table of rule, stack, address, status, reason", () => {
     const md = renderReportMarkdown(report);
-    expect(md).toContain("3 checks: 0 non-compliant, 1 suppressed, 1 compliant, 1 not applicable.");
+    expect(md).toContain("3 checks: 0 non-compliant, 0 warnings, 1 suppressed, 1 compliant, 1 not applicable.");
     expect(md).toContain("| IAM-NO-WILDCARD-RESOURCE | a | a/p | 1 | log delivery needs * |");
     expect(md).toContain("| rule | stack | address | status | reason |");
     expect(md).toContain("| IAM-NO-WILDCARD-RESOURCE | a | aws_iam_role_policy.p | suppressed | log delivery needs * (problem: ...) |");

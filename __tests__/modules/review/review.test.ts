@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { embedDiagrams, stackGraphDiagram, topologyDiagram } from "../../../modules/review/diagram";
 import { fixtureState, offlineFiles } from "../../../modules/review/offline";
+import { portabilityProblems } from "../../../modules/review/portable-svg";
 import { PlanDocument, renderReview, summarizePlan } from "../../../modules/review/plan-summary";
 import { deployWaves, dependencyOrder, Manifest, stackEdges } from "../../../modules/review/stack-graph";
 import { placeholderFor } from "../../../modules/terraform/tftest";
@@ -17,8 +19,8 @@ describe("stack graph", () => {
     expect(deployWaves(app.manifest as Manifest)).toEqual([
       ["state"],
       ["identity-eu-west-2", "network-eu-west-2", "network-us-east-1", "network-us-west-2"],
-      ["catalog-eu-west-2", "peering-us-east-1", "peering-us-west-2", "pool-us-east-1", "pool-us-west-2", "scheduler-eu-west-2"],
-      ["accept-eu-west-2", "accept-us-east-1", "indexer-us-east-1", "indexer-us-west-2", "notebook-eu-west-2"],
+      ["catalog-eu-west-2", "notebook-eu-west-2", "peering-us-east-1", "peering-us-west-2", "pool-us-east-1", "pool-us-west-2", "scheduler-eu-west-2"],
+      ["accept-eu-west-2", "accept-us-east-1", "indexer-us-east-1", "indexer-us-west-2"],
       ["routes-eu-west-2", "routes-us-east-1", "routes-us-west-2"],
     ]);
   });
@@ -44,6 +46,22 @@ describe("stack graph", () => {
     expect(diagrams.topology).toContain("us_west_2_tgw <-->|TGW peering| us_east_1_tgw");
     expect(diagrams.topology).toContain("/cmip6 ← s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC");
     expect(diagrams.stacks).toContain("pool_us_east_1 --> indexer_us_east_1");
+  });
+
+  test("docs/diagrams holds the current diagrams of the default topology, as portable SVG", () => {
+    // same Mermaid as the README, and SVGs re-rendered and compared byte for byte (npm run diagram -- --check)
+    const read = (name: string) => app.stack(name).json;
+    const docs = join(__dirname, "..", "..", "..", "docs", "diagrams");
+    expect(readFileSync(join(docs, "topology.mmd"), "utf8")).toBe(topologyDiagram(app.manifest as Manifest, read));
+    expect(readFileSync(join(docs, "stacks.mmd"), "utf8")).toBe(stackGraphDiagram(app.manifest as Manifest));
+    const env = { ...process.env };
+    delete env.PROXIMATE_CONFIG;
+    const check = spawnSync(process.execPath, [require.resolve("tsx/cli"), join("scripts", "review", "diagram.ts"), "--check"], { cwd: join(__dirname, "..", "..", ".."), env, encoding: "utf8" });
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+    for (const name of ["topology.svg", "stacks.svg"]) {
+      expect(portabilityProblems(readFileSync(join(docs, name), "utf8"))).toEqual([]);
+    }
   });
 
   test("fails when the README lost a diagram's markers", () => {

@@ -1,4 +1,4 @@
-import { createHandler, parseEvent, runTask } from "../../../scripts/catalog/lambda";
+import { createHandler, parseEvent, runTask, START_RETRY } from "../../../scripts/catalog/lambda";
 import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";
 import { startFixtureS3 } from "../../fixtures/catalog/fixtures";
 import { startFakeOpenSearch, type FakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
@@ -149,6 +149,51 @@ describe("catalog indexer Lambda, start-pipeline action", () => {
       executionArn: "arn:aws:states:us-east-1:123456789012:execution:proximate-us-east-1-catalog-refresh:first",
     });
     expect(started).toEqual([ARN]);
+  });
+
+  const denied = () => Object.assign(new Error("User is not authorized to perform: states:StartExecution"), { name: "AccessDeniedException" });
+
+  it("retries AccessDenied with backoff while the new role policy propagates, then starts", async () => {
+    let calls = 0;
+    const slept: number[] = [];
+    const logged: Record<string, unknown>[] = [];
+    const handler = createHandler({
+      startExecution: async (arn) => {
+        calls += 1;
+        if (calls <= 3) {
+          throw denied();
+        }
+        return `${arn}:run`;
+      },
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+      clock: () => slept.reduce((a, b) => a + b, 0),
+      log: (entry) => logged.push(entry),
+    });
+    await expect(handler({ action: "start-pipeline", stateMachineArn: ARN })).resolves.toEqual({ action: "start-pipeline", executionArn: `${ARN}:run` });
+    expect(slept).toEqual([2000, 4000, 8000]);
+    expect(logged.map((entry) => entry.event)).toEqual(["start-pipeline-denied", "start-pipeline-denied", "start-pipeline-denied"]);
+  });
+
+  it("gives up on AccessDenied after the bounded wait, and never retries other errors", async () => {
+    const slept: number[] = [];
+    const clock = () => slept.reduce((a, b) => a + b, 0);
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+    };
+    const always = createHandler({ startExecution: async () => Promise.reject(denied()), sleep, clock, log: () => undefined });
+    await expect(always({ action: "start-pipeline", stateMachineArn: ARN })).rejects.toThrow(/not authorized/);
+    expect(clock()).toBeLessThanOrEqual(START_RETRY.maxWaitMs);
+    expect(Math.max(...slept)).toBe(START_RETRY.maxDelayMs);
+    slept.length = 0;
+    const missing = createHandler({
+      startExecution: async () => Promise.reject(Object.assign(new Error("no such machine"), { name: "StateMachineDoesNotExist" })),
+      sleep,
+      clock,
+    });
+    await expect(missing({ action: "start-pipeline", stateMachineArn: ARN })).rejects.toThrow(/no such machine/);
+    expect(slept).toEqual([]);
   });
 
   it("fails when the action is unknown", async () => {

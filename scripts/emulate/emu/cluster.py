@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from . import client as clientmod
 from . import mounts, network, procs, s3
+from .control import CONTROL_PORT
 from .datagen import DataSpec, GeneratedObjects, generate
 from .plan import S3_PORT, Plan, RegionPlan, make_plan
 from .sh import EmulationError, require_root, run
@@ -42,6 +43,10 @@ class UpOptions:
     bandwidth_mbit: float | None = None
     join_timeout: float = 180.0
     data: DataSpec = DataSpec()
+    #: Play the synthesized alarms and step scaling policies (False: pools stay at ``tasks_per_pool``).
+    scaling: bool = False
+    #: The alarms' 60 s period, compressed for the emulation (cooldowns scale with it).
+    alarm_period: float = 2.0
 
 
 def check_tools() -> None:
@@ -83,8 +88,13 @@ def _hostname(ip: str, task: int | None = None) -> str:
     return name if task is None else f"{name}-t{task}"
 
 
+def control_url(region: RegionPlan) -> str:
+    """The emulated AWS control planes (emu.control), as seen from a Region's namespace."""
+    return f"http://{region.gateway_ip}:{CONTROL_PORT}"
+
+
 def _task_spec(service: Service, region: RegionPlan, kind: str, name: str,
-               hostname: str) -> procs.ServiceSpec:
+               hostname: str, extra_env: dict[str, str] | None = None) -> procs.ServiceSpec:
     container = service.task.container
     readonly = []
     for mount in container.mount_points:
@@ -98,7 +108,7 @@ def _task_spec(service: Service, region: RegionPlan, kind: str, name: str,
     return procs.ServiceSpec(
         name=name, region=region.region, kind=kind, netns=region.netns, mntns=str(region.mntns),
         command=list(container.command), hostname=hostname,
-        environment=dict(container.environment),
+        environment={**dict(container.environment), **(extra_env or {})},
         ulimits=[(u.name, u.soft, u.hard) for u in container.ulimits],  # capped by container.py
         tmpfs=["/tmp"], readonly=readonly, stop_timeout=container.stop_timeout or 30)
 
@@ -169,8 +179,7 @@ def up(options: UpOptions, log: Log = _print) -> dict[str, object]:
     notes = _scaled_down(topology)
     for note in notes:
         log(f"scaled down: {note}")
-    info = _start_workers(topology, plan, options.tasks_per_pool, store, state,
-                          options.join_timeout)
+    info = _start_workers(topology, plan, options, store, state)
     pools = info["pools"]
     log(f"workers joined: {json.dumps(pools, sort_keys=True)} {elapsed()}")
     shipped = _ship_helper(plan, store)
@@ -251,24 +260,52 @@ def _start_scheduler(topology: Topology, plan: Plan, store: StateStore, state: S
     client_region = plan.regions[topology.client]
     scheduler = topology.regions[topology.client].service
     assert scheduler is not None
+    # What the task gets from its environment on AWS: credentials (task role) and, here, the
+    # emulated CloudWatch endpoint in place of the worker Regions' public ones.
+    aws = {"AWS_ACCESS_KEY_ID": "emulated", "AWS_SECRET_ACCESS_KEY": "emulated",
+           "AWS_DEFAULT_REGION": topology.client,
+           "PROXIMATE_CLOUDWATCH_ENDPOINT": control_url(client_region)}
     procs.start_service(_task_spec(scheduler, client_region, "scheduler", "scheduler",
-                                   _hostname(client_region.host_ip)), store, state)
+                                   _hostname(client_region.host_ip), aws), store, state)
     port = int(plan.scheduler_address.rsplit(":", 1)[1])
     _wait_tcp(client_region, plan.scheduler_host, port, "Dask scheduler", 60)
 
 
-def _start_workers(topology: Topology, plan: Plan, tasks: int, store: StateStore,
-                   state: State, timeout: float) -> dict[str, Any]:
-    want: dict[str, int] = {}
+def _start_workers(topology: Topology, plan: Plan, options: UpOptions, store: StateStore,
+                   state: State) -> dict[str, Any]:
+    """Start the emulated control planes (emu.control): they start the worker tasks."""
+    tasks = options.tasks_per_pool
+    regions: dict[str, Any] = {}
     for name in topology.workers:
         service = topology.regions[name].service
         assert service is not None
         region = plan.regions[name]
-        for task in range(1, tasks + 1):
-            procs.start_service(_task_spec(service, region, "worker", f"worker-{name}-{task}",
-                                           _hostname(region.host_ip, task)), store, state)
-        want[f"pool-{name}"] = tasks
-    return wait_workers(plan, store, want, timeout, topology.client)
+        spec = _task_spec(service, region, "worker", f"worker-{name}", "")
+        scaling = service.scaling
+        regions[name] = {
+            "initial": tasks, "min": service.min_capacity or 0,
+            "max": service.max_capacity if service.max_capacity is not None else tasks,
+            "spec": {**spec.__dict__, "ulimits": [list(u) for u in spec.ulimits]},
+            "hostname": _hostname(region.host_ip), "agent": control_url(region),
+            "scaling": None if scaling is None else {
+                "namespace": scaling.namespace, "metric": scaling.metric,
+                "dimensions": [list(d) for d in scaling.dimensions], "statistic": scaling.statistic,
+                "period": scaling.period, "threshold": scaling.threshold,
+                "comparison": scaling.comparison, "adjustment_type": scaling.adjustment_type,
+                "cooldown": scaling.cooldown, "steps": [list(s) for s in scaling.steps]}}
+    config = {"state_dir": str(store.dir), "scaling": options.scaling,
+              "alarm_period": options.alarm_period, "regions": regions}
+    config_path = store.sub("control") / "config.json"
+    config_path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+    router = plan.router_ns
+    procs.start_service(procs.ServiceSpec(
+        name="control", region="router", kind="control", netns=router, mntns="",
+        command=[procs.PYTHON, str(Path(__file__).resolve().parent / "control.py"), str(config_path)],
+        container=False, restart=True, stop_timeout=10,
+        env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}), store, state)
+    state.info.update({"scaling": options.scaling, "alarm_period": options.alarm_period})
+    want = {f"pool-{name}": tasks for name in topology.workers}
+    return wait_workers(plan, store, want, options.join_timeout, topology.client)
 
 
 def _ship_helper(plan: Plan, store: StateStore) -> dict[str, Any]:
@@ -286,10 +323,12 @@ def wait_workers(plan: Plan, store: StateStore, want: dict[str, int], timeout: f
                                              json.dumps(want), str(timeout)])
     waiter = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=clientmod.client_env(plan, store))
-    names = [n for n, r in store.load().procs.items() if r.kind == "worker"]
-    base = {n: procs.task_restarts(store, n) for n in names}
+    base: dict[str, int] = {}
     try:
         while waiter.poll() is None:
+            names = [n for n, r in store.load().procs.items() if r.kind == "worker"]
+            for name in names:
+                base.setdefault(name, procs.task_restarts(store, name))
             for name in names:
                 if procs.task_restarts(store, name) - base[name] >= 2:
                     log_path = store.dir / "logs" / f"{name}.log"
@@ -380,7 +419,7 @@ def down(state_dir: Path = DEFAULT_STATE_DIR, log: Log = _print, keep_logs: bool
     state.phase = "stopping"
     store.save(state)
     problems: list[str] = []
-    order = ["worker", "scheduler", "s3"]
+    order = ["control", "worker", "scheduler", "s3"]
     for kind in order + sorted({r.kind for r in state.procs.values()} - set(order)):
         records = [r for r in state.procs.values() if r.kind == kind]
         if records:
@@ -459,24 +498,55 @@ def status(state_dir: Path = DEFAULT_STATE_DIR) -> dict[str, object]:
             "links": {l.label: ("forwarded" if l.forwarded else l.reason) for l in plan.links},
             "routes": {r.region: sorted(r.routes) for r in plan.regions.values()},
             "cut": network.cut_tables(plan), "services": services,
+            "ecs_services": {r: service_state(store, r) for r in topology.workers},
             "counters": network.read_counters(plan)}
 
 
-def stop_pool(region: str, state_dir: Path = DEFAULT_STATE_DIR) -> list[str]:
-    """Stop every worker task of a Region (the service scaled to 0)."""
+def service_state(store: StateStore, region: str) -> dict[str, Any]:
+    """The emulated ECS service of a worker Region: desired count, running and protected tasks."""
+    try:
+        return json.loads((store.dir / "control" / f"service-{region}.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def control_events(store: StateStore) -> list[dict[str, Any]]:
+    """Every decision of the emulated control planes so far (emu.control)."""
+    try:
+        lines = (store.dir / "control" / "events.jsonl").read_text().splitlines()
+    except OSError:
+        return []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def stop_pool(region: str, state_dir: Path = DEFAULT_STATE_DIR, timeout: float = 90.0) -> list[str]:
+    """The Region's service can place no task: its tasks stop and none starts (``start-pool`` undoes)."""
     store, state, _, _ = load(state_dir)
-    records = [r for r in state.procs.values() if r.kind == "worker" and r.region == region]
-    if not records:
+    if not any(r.kind == "worker" and r.region == region for r in state.procs.values()):
         raise EmulationError(f"no worker services of {region} in {store.path}")
-    return procs.stop_services(records, store, 75.0)
+    (store.sub("control") / f"suspend-{region}").write_text("suspended by stop-pool\n")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = store.load()
+        running = [r for r in state.procs.values()
+                   if r.kind == "worker" and r.region == region and r.alive()]
+        if not running and service_state(store, region).get("suspended"):
+            return []
+        time.sleep(0.2)
+    return [f"worker tasks of {region} still run after {timeout:g} s"]
 
 
-def start_pool(region: str, state_dir: Path = DEFAULT_STATE_DIR) -> list[str]:
-    """Start the Region's worker tasks again (those not running)."""
+def start_pool(region: str, state_dir: Path = DEFAULT_STATE_DIR, timeout: float = 30.0) -> list[str]:
+    """Let the Region's service place tasks again; returns the tasks it started."""
     store, state, _, _ = load(state_dir)
-    started = []
-    for name, record in sorted(state.procs.items()):
-        if record.kind == "worker" and record.region == region and not record.alive():
-            procs.relaunch(store, state, name)
-            started.append(name)
+    before = {n for n, r in state.procs.items() if r.kind == "worker"}
+    (store.dir / "control" / f"suspend-{region}").unlink(missing_ok=True)
+    deadline = time.monotonic() + timeout
+    started: list[str] = []
+    while time.monotonic() < deadline:
+        service = service_state(store, region)
+        started = sorted(t for t in service.get("running", []) if t not in before)
+        if not service.get("suspended") and len(service.get("running", [])) >= service.get("desired", 0):
+            break
+        time.sleep(0.2)
     return started

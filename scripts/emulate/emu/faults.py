@@ -18,6 +18,8 @@ from .state import DEFAULT_STATE_DIR
 FAULT_TIMEOUT = 90.0
 #: Smaller ERA5 blocks (31 time steps, 4 per file) so that the cut Region is still busy when the cut lands.
 FAULT_CHUNKS = {"time0": 31}
+#: PROXIMATE_WAKE_TIMEOUT of the stopped-pool run: how long the helper waits for the pool to wake.
+NOWORKERS_WAKE_TIMEOUT = 12.0
 
 
 def run_fault(region: str, state_dir: Path = DEFAULT_STATE_DIR,
@@ -77,7 +79,8 @@ def run_noworkers(region: str, state_dir: Path = DEFAULT_STATE_DIR) -> dict[str,
         session.ack()
 
     try:
-        run = run_workload(plan, store, "noworkers", env={"PROXIMATE_EMULATE_STOPPED": region},
+        run = run_workload(plan, store, "noworkers", env={"PROXIMATE_EMULATE_STOPPED": region,
+                                                           "PROXIMATE_WAKE_TIMEOUT": str(NOWORKERS_WAKE_TIMEOUT)},
                            handlers={"built": on_built}, event_timeout=300)
     finally:
         restarted = cluster.start_pool(region, state_dir)

@@ -8,6 +8,7 @@ Processes are recorded with their start time (``/proc/<pid>/stat`` field 22):
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
@@ -85,12 +86,27 @@ class StateStore:
         return State(**raw, procs=procs)
 
     def save(self, state: State) -> None:
+        """Write ``state``, keeping processes another writer recorded meanwhile.
+
+        The emulated ECS service controller (:mod:`emu.control`) records the worker tasks it
+        starts while ``up`` or a test may hold an older copy: records are only ever added, so
+        saving merges them, under a lock.
+        """
         state.updated = time.time()
         self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        data = asdict(state)
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        with open(self.dir / "state.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.path.exists():
+                try:
+                    on_disk = json.loads(self.path.read_text(encoding="utf-8")).get("procs", {})
+                except (OSError, json.JSONDecodeError):
+                    on_disk = {}
+                for name, record in on_disk.items():
+                    state.procs.setdefault(name, ProcRecord(**record))
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            data = asdict(state)
+            tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
 
     def sub(self, *parts: str) -> Path:
         path = self.dir.joinpath(*parts)

@@ -36,7 +36,9 @@ def log(message: str) -> None:
 
 def main(spec_path: str) -> int:
     spec: dict[str, Any] = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    argv = ["nsenter", f"--net=/run/netns/{spec['netns']}", f"--mount={spec['mntns']}", "--"]
+    # No mount namespace given (the control plane in the router namespace): the host's.
+    argv = ["nsenter", f"--net=/run/netns/{spec['netns']}",
+            *([f"--mount={spec['mntns']}"] if spec.get("mntns") else []), "--"]
     if spec.get("container", True):
         argv += ["unshare", "--mount", "--uts", "--propagation", "private", "--",
                  sys.executable, str(HERE / "container.py"), spec_path]

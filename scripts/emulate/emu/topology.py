@@ -76,6 +76,38 @@ class TaskDefinition:
 
 
 @dataclass(frozen=True)
+class StepScaling:
+    """A CloudWatch alarm and the step scaling policy it invokes (``aws_cloudwatch_metric_alarm``
+    + ``aws_appautoscaling_policy`` of type StepScaling)."""
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    statistic: str
+    period: int
+    threshold: float
+    comparison: str
+    adjustment_type: str
+    cooldown: int
+    #: (lower bound, upper bound or None, adjustment), bounds relative to the threshold
+    steps: tuple[tuple[float, float | None, int], ...]
+
+    def breached(self, value: float) -> bool:
+        return {"GreaterThanOrEqualToThreshold": value >= self.threshold,
+                "GreaterThanThreshold": value > self.threshold,
+                "LessThanThreshold": value < self.threshold,
+                "LessThanOrEqualToThreshold": value <= self.threshold}[self.comparison]
+
+    def adjustment(self, value: float) -> int | None:
+        """The step whose interval holds ``value`` (lower bound inclusive, upper exclusive)."""
+        offset = value - self.threshold
+        for lower, upper, adjustment in self.steps:
+            if offset >= lower and (upper is None or offset < upper):
+                return adjustment
+        return None
+
+
+@dataclass(frozen=True)
 class Service:
     """An ECS service running a task definition, with its scaling bounds."""
 
@@ -83,6 +115,7 @@ class Service:
     desired_count: int
     min_capacity: int | None
     max_capacity: int | None
+    scaling: StepScaling | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +274,32 @@ def _service(stack_name: str, stack: Mapping[str, Any]) -> Service:
         if target.get("scalable_dimension") == "ecs:service:DesiredCount":
             lo, hi = int(target["min_capacity"]), int(target["max_capacity"])
     return Service(task=task, desired_count=int(service.get("desired_count", 1)),
-                   min_capacity=lo, max_capacity=hi)
+                   min_capacity=lo, max_capacity=hi, scaling=_step_scaling(stack_name, stack))
+
+
+def _step_scaling(stack_name: str, stack: Mapping[str, Any]) -> StepScaling | None:
+    """The alarm-driven step scaling policy of the service, if it has one."""
+    policies = {tf: p for tf, p in _resources(stack, "aws_appautoscaling_policy").items()
+                if p.get("policy_type") == "StepScaling"}
+    for tf, alarm in _resources(stack, "aws_cloudwatch_metric_alarm").items():
+        for action in alarm.get("alarm_actions", []):
+            match = re.match(r"^\$\{aws_appautoscaling_policy\.([^.]+)\.arn\}$", str(action))
+            if match is None or match.group(1) not in policies:
+                continue
+            config = policies[match.group(1)]["step_scaling_policy_configuration"]
+            steps = tuple(
+                (float(s.get("metric_interval_lower_bound") or "-inf"),
+                 None if s.get("metric_interval_upper_bound") in (None, "") else float(s["metric_interval_upper_bound"]),
+                 int(s["scaling_adjustment"]))
+                for s in config["step_adjustment"])
+            return StepScaling(
+                namespace=str(alarm["namespace"]), metric=str(alarm["metric_name"]),
+                dimensions=tuple(sorted((str(k), str(v)) for k, v in (alarm.get("dimensions") or {}).items())),
+                statistic=str(alarm.get("statistic", "Average")), period=int(alarm["period"]),
+                threshold=float(alarm["threshold"]), comparison=str(alarm["comparison_operator"]),
+                adjustment_type=str(config.get("adjustment_type")), cooldown=int(config.get("cooldown", 300)),
+                steps=steps)
+    return None
 
 
 def _network(name: str, stack_name: str, stack: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .errors import (
     NoMatchingEntries,
     NoWorkersInPool,
     PlacementError,
+    PoolWakeTimeout,
     ProximateError,
     RegionComputeError,
     RegionError,
@@ -40,6 +41,7 @@ from .routing import (
     pool_name,
     pool_status,
     require_pool,
+    scaling_status,
 )
 
 __version__ = "0.1.0"
@@ -48,10 +50,10 @@ __all__ = [
     "Catalog", "CatalogEntry", "NdjsonCatalog", "OpenSearchCatalog", "Settings",
     "DatasetSchema", "ReadRecord", "clear_read_log", "open_cmip6", "open_entries", "open_era5",
     "read_log", "CatalogError", "DatasetNotFound", "NoMatchingEntries", "NoWorkersInPool",
-    "PlacementError", "ProximateError", "RegionComputeError", "RegionError",
+    "PlacementError", "PoolWakeTimeout", "ProximateError", "RegionComputeError", "RegionError",
     "RegionUnavailable", "SchedulerUnreachable", "DATASET_ROOTS", "DataSource", "choose_path",
     "lustre_to_s3", "s3_to_lustre", "RegionOutcome", "RegionOutcomes", "compute_in_region",
-    "compute_regions", "connect", "pool_name", "pool_status", "require_pool",
+    "compute_regions", "connect", "pool_name", "pool_status", "require_pool", "scaling_status",
     "area_mean", "combine", "era5_vs_cmip6", "monthly_climatology", "plot_comparison",
     "__version__",
 ]

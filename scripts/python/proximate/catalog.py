@@ -11,7 +11,9 @@ of values meaning "any of"):
   written by the project's catalog CLI, for local runs and tests.
 
 Use :meth:`Catalog.open` to pick the backend from a location string (an
-``http(s)://`` URL or a file path; default ``PROXIMATE_CATALOG``).
+``http(s)://`` URL or a file path; default ``PROXIMATE_CATALOG``, else the
+domain named by ``PROXIMATE_CATALOG_DOMAIN``, whose endpoint
+:func:`resolve_catalog_endpoint` looks up).
 """
 
 from __future__ import annotations
@@ -354,6 +356,52 @@ class OpenSearchCatalog:
         }
 
 
+def resolve_catalog_endpoint(domain: str, region: str | None = None, *, client: Any = None) -> str:
+    """``https://`` URL of an OpenSearch domain's endpoint, looked up by name.
+
+    Calls the OpenSearch Service API ``DescribeDomain`` (IAM action
+    ``es:DescribeDomain`` on the domain's ARN; the notebook role has exactly
+    that) and returns ``DomainStatus.Endpoints["vpc"]`` for a domain in a VPC,
+    else ``DomainStatus.Endpoint``. ``region`` defaults to
+    ``PROXIMATE_CATALOG_REGION``, then the botocore default Region. Raises
+    :class:`CatalogError` naming the domain, the Region and what to do.
+    """
+    where = (region or os.environ.get("PROXIMATE_CATALOG_REGION") or os.environ.get("AWS_REGION")
+             or os.environ.get("AWS_DEFAULT_REGION"))
+    if client is None:
+        if not where:
+            raise CatalogError(
+                f"cannot look up the catalog domain {domain!r}: no Region; set PROXIMATE_CATALOG_REGION"
+            )
+        import boto3
+
+        client = boto3.client("opensearch", region_name=where)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        status = client.describe_domain(DomainName=domain)["DomainStatus"]
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code == "ResourceNotFoundException":
+            raise CatalogError(
+                f"no OpenSearch domain {domain!r} in {where or 'this Region'}: is the catalog stack "
+                "deployed, and PROXIMATE_CATALOG_DOMAIN / PROXIMATE_CATALOG_REGION right?"
+            ) from exc
+        hint = (" (the notebook role needs es:DescribeDomain on the domain)"
+                if code in ("AccessDeniedException", "AccessDenied") else "")
+        raise CatalogError(f"cannot look up the catalog domain {domain!r}: {code}{hint}: {exc}") from exc
+    except BotoCoreError as exc:
+        raise CatalogError(f"cannot look up the catalog domain {domain!r} in {where}: {exc}") from exc
+    endpoint = (status.get("Endpoints") or {}).get("vpc") or status.get("Endpoint")
+    if not endpoint:
+        state = "still being created (15-25 minutes after deploy)" if status.get("Processing") or status.get(
+            "Created") is False else "without an endpoint"
+        raise CatalogError(
+            f"the catalog domain {domain!r} is {state}; try again later, or set PROXIMATE_CATALOG to its URL"
+        )
+    return endpoint if endpoint.startswith(("https://", "http://")) else f"https://{endpoint}"
+
+
 def _sort_key(entry: CatalogEntry) -> tuple[Any, ...]:
     return (entry.dataset, entry.region, entry.year or 0, entry.month or 0, entry.key)
 
@@ -366,15 +414,22 @@ class Catalog:
 
     @classmethod
     def open(cls, location: str | os.PathLike[str] | None = None, **options: Any) -> "Catalog":
-        """Open an OpenSearch URL or an NDJSON file (default ``$PROXIMATE_CATALOG``).
+        """Open an OpenSearch URL or an NDJSON file.
 
+        Without ``location``: ``$PROXIMATE_CATALOG`` (an explicit URL or file),
+        else the domain named by ``$PROXIMATE_CATALOG_DOMAIN``, whose endpoint
+        is looked up in ``$PROXIMATE_CATALOG_REGION`` (the notebook's case).
         ``options`` go to :class:`OpenSearchCatalog` (``region``, ``credentials``...).
         """
-        where = location if location is not None else os.environ.get("PROXIMATE_CATALOG")
+        where = location if location is not None else os.environ.get("PROXIMATE_CATALOG", "").strip()
+        if not where:
+            domain = os.environ.get("PROXIMATE_CATALOG_DOMAIN", "").strip()
+            if domain:
+                where = resolve_catalog_endpoint(domain, options.get("region"))
         if not where:
             raise CatalogError(
-                "no catalog location: pass one or set PROXIMATE_CATALOG to the OpenSearch "
-                "https:// URL or an NDJSON file path"
+                "no catalog location: pass one, or set PROXIMATE_CATALOG to the OpenSearch "
+                "https:// URL or an NDJSON file path, or PROXIMATE_CATALOG_DOMAIN to the domain name"
             )
         text = os.fspath(where)
         if text.startswith(("https://", "http://")):

@@ -4,16 +4,25 @@ The SageMaker lifecycle configuration exports these for every notebook:
 
 ``PROXIMATE_SCHEDULER``
     Dask scheduler address, e.g. ``tcp://scheduler.proximate.internal:8786``.
+``PROXIMATE_CATALOG_DOMAIN``
+    Name of the catalog's OpenSearch domain (set on SageMaker). The helper
+    looks up the domain's VPC endpoint at run time (OpenSearch
+    DescribeDomain), so the notebook never waits for the domain at deploy.
 ``PROXIMATE_CATALOG``
-    ``https://`` URL of the OpenSearch catalog domain, or a path to an NDJSON
-    catalog file (as written by the project's catalog CLI).
+    Explicit override: ``https://`` URL of the OpenSearch catalog domain, or a
+    path to an NDJSON catalog file (as written by the project's catalog CLI).
+    Takes precedence over ``PROXIMATE_CATALOG_DOMAIN``.
 ``PROXIMATE_CATALOG_REGION``
-    Region used to SigV4-sign catalog requests (default: parsed from the
-    domain host name, then ``AWS_REGION``).
+    Region of the catalog domain: where DescribeDomain is asked and what
+    catalog requests are SigV4-signed for (default: parsed from the domain
+    host name, then ``AWS_REGION``).
 ``PROXIMATE_S3_ENDPOINT``
     Optional S3 endpoint override (an S3-compatible server for local runs).
 ``PROXIMATE_CONNECT_TIMEOUT`` / ``PROXIMATE_TIMEOUT``
     Seconds to wait for the scheduler / for one Region's computation.
+``PROXIMATE_WAKE_TIMEOUT``
+    Seconds to wait for a pool at zero workers to wake up (default 900: on AWS an EC2 host
+    launches, pulls the image and mounts Lustre first), on top of ``PROXIMATE_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from typing import Mapping
 DEFAULT_SCHEDULER = "tcp://scheduler.proximate.internal:8786"
 DEFAULT_CONNECT_TIMEOUT = 30.0
 DEFAULT_COMPUTE_TIMEOUT = 900.0
+DEFAULT_WAKE_TIMEOUT = 900.0
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -46,10 +56,12 @@ class Settings:
 
     scheduler: str
     catalog: str | None
+    catalog_domain: str | None
     catalog_region: str | None
     s3_endpoint: str | None
     connect_timeout: float
     compute_timeout: float
+    wake_timeout: float = DEFAULT_WAKE_TIMEOUT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -58,8 +70,10 @@ class Settings:
         return cls(
             scheduler=e.get("PROXIMATE_SCHEDULER", "").strip() or DEFAULT_SCHEDULER,
             catalog=e.get("PROXIMATE_CATALOG", "").strip() or None,
+            catalog_domain=e.get("PROXIMATE_CATALOG_DOMAIN", "").strip() or None,
             catalog_region=e.get("PROXIMATE_CATALOG_REGION", "").strip() or None,
             s3_endpoint=e.get("PROXIMATE_S3_ENDPOINT", "").strip() or None,
             connect_timeout=_float(e, "PROXIMATE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT),
             compute_timeout=_float(e, "PROXIMATE_TIMEOUT", DEFAULT_COMPUTE_TIMEOUT),
+            wake_timeout=_float(e, "PROXIMATE_WAKE_TIMEOUT", DEFAULT_WAKE_TIMEOUT),
         )

@@ -101,5 +101,27 @@ class NoWorkersInPool(RegionUnavailable):
         )
 
 
+class PoolWakeTimeout(NoWorkersInPool):
+    """The Region's pool scales on demand but no worker joined within the wake-up limit."""
+
+    def __init__(self, region: str, pool: str, desired: int, waited: float, limit: float,
+                 pools_with_workers: Mapping[str, float]) -> None:
+        self.desired = desired
+        self.waited = waited
+        self.limit = limit
+        asked = (f"was asked for {desired} worker task(s) {waited:.0f} s ago" if desired > 0
+                 else f"has had work waiting for {waited:.0f} s")
+        RegionUnavailable.__init__(
+            self,
+            region,
+            f"pool {pool!r} {asked} and no worker "
+            f"joined within {limit:g} s (PROXIMATE_WAKE_TIMEOUT). Look at the ECS service events "
+            f"of the {region} worker service (capacity, image pull, Lustre mount) and at its "
+            "CloudWatch alarm; the work was released, so calling again starts over.",
+        )
+        self.pool = pool
+        self.pools_with_workers = dict(pools_with_workers)
+
+
 class RegionComputeError(RegionError):
     """The Region's pool ran the work but a task raised an exception."""

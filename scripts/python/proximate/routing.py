@@ -23,6 +23,14 @@ scheduler -> client and the combination runs on the client with numpy.
 Never compute one graph that mixes Regions: its combining tasks would run in
 one Region and pull the other's data across.
 
+Pools that scale on demand: the scheduler's scaling plugin (scripts/cluster/
+scheduler_scaling.py) raises a pool's desired task count as soon as work for it
+waits. A Region whose pool has no workers is then submitted anyway and waited
+for, with a line every ``report_every`` seconds saying the pool is waking up
+(desired and running tasks, time so far), up to ``PROXIMATE_WAKE_TIMEOUT``
+(:class:`~proximate.errors.PoolWakeTimeout`). Without that plugin an empty pool
+is refused at once with :class:`~proximate.errors.NoWorkersInPool`.
+
 Failure handling: every wait is bounded. A Region whose pool has no workers,
 loses them, or does not deliver within ``timeout`` gets a
 :class:`~proximate.errors.RegionUnavailable` naming it, while the other
@@ -43,6 +51,7 @@ from .config import Settings
 from .errors import (
     NoWorkersInPool,
     PlacementError,
+    PoolWakeTimeout,
     RegionComputeError,
     RegionError,
     RegionUnavailable,
@@ -219,6 +228,35 @@ def pool_status(client: Any, timeout: float = 10.0) -> dict[str, PoolStatus]:
     }
 
 
+#: Scheduler handler of the scaling plugin (scripts/cluster/scheduler_scaling.py).
+SCALING_STATUS_HANDLER = "proximate_pools"
+
+
+def scaling_status(client: Any, timeout: float = 10.0) -> dict[str, Any] | None:
+    """The scheduler's demand scaling per pool (desired/running tasks, waking since), or None.
+
+    None when the scheduler runs no scaling plugin (pools of fixed size or CPU scaling).
+    """
+    try:
+        status = client.sync(getattr(client.scheduler, SCALING_STATUS_HANDLER),
+                             callback_timeout=timeout)
+    except Exception:  # no such handler, or no answer: behave as without scaling
+        return None
+    return status if isinstance(status, dict) and "pools" in status else None
+
+
+def waking_message(region: str, pool: str, info: dict[str, Any], waited: float,
+                   limit: float) -> str:
+    """What a scientist sees while a pool wakes up."""
+    desired = int(info.get("desired", 0))
+    asked = (f"{desired} worker task(s) requested" if desired > 0
+             else "work queued, the scheduler is about to request worker tasks")
+    return (f"proximate: {pool} ({region}) is waking up: {asked}, "
+            f"{int(info.get('running', 0))} running, {waited:.0f} s so far "
+            f"(waits up to {limit:g} s; starting an EC2 host, pulling the image and mounting "
+            "Lustre usually takes a few minutes)")
+
+
 def require_pool(client: Any, region: str, timeout: float = 10.0) -> PoolStatus:
     """Return the Region's pool status or raise :class:`NoWorkersInPool`."""
     pools = pool_status(client, timeout)
@@ -343,6 +381,9 @@ def compute_regions(
     poll: float = 0.5,
     check_every: float = 2.0,
     optimize_graph: bool = True,
+    wake_timeout: float | None = None,
+    report: Any = print,
+    report_every: float = 15.0,
 ) -> RegionOutcomes:
     """Compute ``{region: collection}`` each on its own pool; never raises per Region.
 
@@ -350,9 +391,14 @@ def compute_regions(
     value is then a list). Returns :class:`RegionOutcomes`; call
     ``.unwrap()`` to get ``{region: value}`` or the first Region's error.
     Regions are submitted together and run concurrently; the whole call is
-    bounded by ``timeout`` (default ``PROXIMATE_TIMEOUT``).
+    bounded by ``timeout`` (default ``PROXIMATE_TIMEOUT``), plus, when a pool
+    that scales on demand has to wake up, ``wake_timeout`` (default
+    ``PROXIMATE_WAKE_TIMEOUT``) during which ``report`` receives a waking-up
+    line every ``report_every`` seconds.
     """
-    limit = timeout if timeout is not None else Settings.from_env().compute_timeout
+    settings = Settings.from_env()
+    limit = timeout if timeout is not None else settings.compute_timeout
+    wake_limit = wake_timeout if wake_timeout is not None else settings.wake_timeout
     start = time.monotonic()
     deadline = start + limit
     for region, coll in work.items():
@@ -369,14 +415,23 @@ def compute_regions(
     pending: dict[str, list[Any]] = {}
     is_list: dict[str, bool] = {}
     pools = pool_status(client)
+    scaling: dict[str, Any] | None = None
+    if any((pools.get(pool_name(r)) is None or pools[pool_name(r)].threads <= 0) for r in work):
+        scaling = scaling_status(client)
+    waking: dict[str, float] = {}   # region -> when its wait for workers began
+    reported: dict[str, float] = {}
     try:
         for region, coll in work.items():
             pool = pool_name(region)
             status = pools.get(pool)
             if status is None or status.threads <= 0:
-                outcomes[region].error = NoWorkersInPool(
-                    region, pool, {p: s.threads for p, s in pools.items()})
-                continue
+                if scaling is None or pool not in scaling.get("pools", {}):
+                    outcomes[region].error = NoWorkersInPool(
+                        region, pool, {p: s.threads for p, s in pools.items()})
+                    continue
+                waking[region] = time.monotonic()  # submitted anyway: the demand wakes the pool
+                if waking:
+                    deadline = max(deadline, start + limit + wake_limit)
             is_list[region] = isinstance(coll, (list, tuple))
             items = list(coll) if is_list[region] else [coll]
             futures = client.compute(items, resources={pool: 1},
@@ -443,9 +498,34 @@ def compute_regions(
                     fresh = None  # the overall deadline still bounds the wait
                 if fresh is not None:
                     pools = fresh
+                    for region in list(waking):
+                        status = pools.get(pool_name(region))
+                        if status is not None and status.threads > 0:
+                            del waking[region]  # woke up: from now on like any pool
+                    if waking and report is not None:
+                        scaling = scaling_status(client) or scaling
+                    for region in list(waking):
+                        pool = pool_name(region)
+                        waited = now - waking[region]
+                        info = (scaling or {}).get("pools", {}).get(pool, {})
+                        if region not in pending:
+                            del waking[region]
+                        elif waited > wake_limit:
+                            outcomes[region].error = PoolWakeTimeout(
+                                region, pool, int(info.get("desired", 0)), waited, wake_limit,
+                                {p: s.threads for p, s in pools.items()})
+                            outcomes[region].seconds = now - start
+                            del waking[region]
+                            for f in pending.pop(region):
+                                f.release()
+                        elif report is not None and now - reported.get(region, -1e9) >= report_every:
+                            reported[region] = now
+                            report(waking_message(region, pool, info, waited, wake_limit))
                     for region in list(pending):
                         pool = pool_name(region)
                         status = pools.get(pool)
+                        if region in waking:
+                            continue
                         if status is None or status.threads <= 0:
                             outcomes[region].error = RegionUnavailable(
                                 region, f"pool {pool} lost all its workers while computing "
