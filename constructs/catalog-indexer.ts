@@ -34,6 +34,12 @@ export interface CatalogIndexerProps {
   readonly clientCidr: string;
   /** The Region's datasets: the indexer lists them and nothing else. */
   readonly datasets: readonly DatasetConfig[];
+  /**
+   * Memory of the function: CPU comes with it, one vCPU at 1,769 MB
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+   * @default 1769: the indexer lists and groups at one vCPU's pace (modules/catalog/sizing.ts)
+   */
+  readonly memorySizeMiB?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
 }
@@ -110,7 +116,7 @@ export class CatalogIndexer extends Construct {
       sourceCodeHash: Fn.filebase64sha256(code.path),
       role: props.role.arn,
       timeout: 900,
-      memorySize: 512,
+      memorySize: props.memorySizeMiB ?? 1769,
       architectures: ["x86_64"],
       vpcConfig: { subnetIds: props.subnets.map((s) => s.id), securityGroupIds: [this.securityGroup.id] },
       environment: {

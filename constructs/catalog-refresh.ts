@@ -13,8 +13,10 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { NIGHTLY_SCHEDULE, refreshDefinition, SCHEDULE_TIMEZONE } from "../modules/catalog-pipeline";
-import { policy, serviceTrust } from "../modules/iam";
+import { NIGHTLY_SCHEDULE, refreshDefinition, SCHEDULE_TIMEZONE, type IndexerTarget } from "../modules/catalog-pipeline";
+import type { RefreshSizing } from "../modules/catalog/sizing";
+import { policy, serviceTrust, type PolicyStatement } from "../modules/iam";
+import type { CatalogIndexerTask } from "./catalog-indexer-task";
 import { suppress } from "./guardrails";
 
 /** Properties of a {@link CatalogRefresh}. */
@@ -31,6 +33,10 @@ export interface CatalogRefreshProps {
   /** The indexer's role (allowed to start this pipeline once after deployment). */
   readonly indexerRole: IamRole;
   readonly indexerEvent: Readonly<Record<string, unknown>>;
+  /** Runner and timeouts, sized from the Region's datasets (`sizeRefresh`). */
+  readonly sizing: RefreshSizing;
+  /** The indexer's Fargate task: required when `sizing.runner` is `fargate`. */
+  readonly task?: CatalogIndexerTask;
   /**
    * Email subscribed to the failure topic.
    * @default none: subscribe to the topic yourself
@@ -70,6 +76,7 @@ export class CatalogRefresh extends Construct {
       name: `/aws/vendedlogs/states/${props.namePrefix}-catalog-refresh`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
+    const runner = indexerRunner(props);
     const machinePolicy = new IamRolePolicy(this, "machine-policy", {
       role: machineRole.id,
       name: "import-and-index",
@@ -85,7 +92,7 @@ export class CatalogRefresh extends Construct {
           },
           // DescribeDataRepositoryTasks has no resource-level permissions: AWS accepts only "*".
           { Sid: "PollImport", Effect: "Allow", Action: ["fsx:DescribeDataRepositoryTasks"], Resource: "*" },
-          { Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn, `${props.indexer.arn}:*`] },
+          ...runner.statements,
           {
             Sid: "ExecutionLogs",
             Effect: "Allow",
@@ -105,13 +112,29 @@ export class CatalogRefresh extends Construct {
       name: `${props.namePrefix}-catalog-refresh`,
       roleArn: machineRole.arn,
       definition: Fn.jsonencode(
-        refreshDefinition({ fileSystemId: props.fileSystemId, repositoryPaths: props.repositoryPaths, indexerArn: props.indexer.arn, indexerEvent: props.indexerEvent }),
+        refreshDefinition({
+          fileSystemId: props.fileSystemId,
+          repositoryPaths: props.repositoryPaths,
+          indexer: runner.target,
+          pollSeconds: props.sizing.pollSeconds,
+          indexerTimeoutSeconds: props.sizing.runnerSeconds,
+          indexerAttempts: props.sizing.runnerAttempts,
+          timeoutSeconds: props.sizing.pipelineSeconds,
+        }),
       ),
       loggingConfiguration: { logDestination: `${logs.arn}:*`, includeExecutionData: false, level: "ERROR" },
       // CreateStateMachine with logging checks that the role may deliver logs ("The state machine
       // IAM Role is not authorized to access the Log Destination"): create it after the policy.
       // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
       dependsOn: [machinePolicy],
+    });
+
+    // Its own ARN: a policy of its own, so that the state machine (whose creation checks the log
+    // delivery grants above) never waits for it.
+    const ownRunsPolicy = new IamRolePolicy(this, "machine-own-runs", {
+      role: machineRole.id,
+      name: "list-own-runs",
+      policy: Fn.jsonencode(policy({ Sid: "ListOwnRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: this.stateMachine.arn })),
     });
 
     const schedulerRole = new IamRole(this, "schedule-role", {
@@ -218,15 +241,70 @@ export class CatalogRefresh extends Construct {
       policy: Fn.jsonencode(policy({ Effect: "Allow", Action: ["states:StartExecution"], Resource: this.stateMachine.arn })),
     });
     // Runs once when the pipeline is created (and again if it is replaced), after every policy the
-    // run needs: the indexer's right to start the pipeline, and the pipeline's own role policy (the
-    // indexer function already waits for its policies). IAM is eventually consistent even after
+    // run needs: the indexer's right to start the pipeline, the pipeline's own role policies, and
+    // those the Fargate task adds to the indexer's role (the indexer function waits for its own). IAM is eventually consistent even after
     // these exist, so the start-pipeline action also retries AccessDenied for a bounded time.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
     new LambdaInvocation(this, "first-run", {
       functionName: props.indexer.functionName,
       input: Fn.jsonencode({ action: "start-pipeline", stateMachineArn: this.stateMachine.arn }),
       triggers: { stateMachine: this.stateMachine.arn },
-      dependsOn: [startPolicy, machinePolicy],
+      dependsOn: [startPolicy, machinePolicy, ownRunsPolicy, ...(props.task?.rolePolicies ?? [])],
     });
   }
+}
+
+/**
+ * What the state machine runs the indexer on, and the statements its role needs for it. For a
+ * Fargate task with `.sync`, Step Functions runs, describes and stops the task and manages the
+ * EventBridge rule it learns of the task's end from, and passes the task's two roles to ECS
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html).
+ */
+function indexerRunner(props: CatalogRefreshProps): { target: IndexerTarget; statements: PolicyStatement[] } {
+  if (props.sizing.runner === "lambda") {
+    return {
+      target: { kind: "lambda", functionArn: props.indexer.arn, event: props.indexerEvent },
+      statements: [{ Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn, `${props.indexer.arn}:*`] }],
+    };
+  }
+  const task = props.task;
+  if (task === undefined) {
+    throw new Error(`CatalogRefresh ${props.region}: the Fargate runner needs the indexer task`);
+  }
+  // arn:aws:ecs:<region>:<account>:cluster/<name> -> ...:task/<name>/* and the account for the rule's ARN.
+  const tasks = `${Fn.replace(task.cluster.arn, ":cluster/", ":task/")}/*`;
+  const account = Fn.element(Fn.split(":", task.cluster.arn), 4);
+  return {
+    target: {
+      kind: "fargate",
+      clusterArn: task.cluster.arn,
+      taskDefinitionArn: task.taskDefinition.arn,
+      subnetIds: task.subnetIds,
+      securityGroupIds: task.securityGroupIds,
+      containerName: task.containerName,
+    },
+    statements: [
+      {
+        Sid: "RunIndexerTask",
+        Effect: "Allow",
+        Action: ["ecs:RunTask"],
+        Resource: `${task.taskDefinition.arnWithoutRevision}:*`,
+        Condition: { ArnEquals: { "ecs:cluster": task.cluster.arn } },
+      },
+      { Sid: "WatchIndexerTask", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: tasks },
+      {
+        Sid: "TaskEndEvents",
+        Effect: "Allow",
+        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        Resource: `arn:aws:events:${props.region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule`,
+      },
+      {
+        Sid: "PassTaskRoles",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: [task.executionRole.arn, task.taskRole.arn],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+    ],
+  };
 }

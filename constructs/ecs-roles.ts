@@ -18,6 +18,12 @@ export interface EcsTaskRolesProps {
    * @default nothing: the task role has no permissions
    */
   readonly taskStatements?: readonly PolicyStatement[];
+  /**
+   * Use this role as the task role instead of creating one (its trust policy must admit
+   * ecs-tasks.amazonaws.com); `taskStatements` are then added to it.
+   * @default a new role `<namePrefix>-task`
+   */
+  readonly taskRole?: IamRole;
 }
 
 /**
@@ -50,7 +56,7 @@ export class EcsTaskRoles extends Construct {
         ),
       ),
     });
-    this.taskRole = new IamRole(this, "task", { name: `${props.namePrefix}-task`, assumeRolePolicy: trust });
+    this.taskRole = props.taskRole ?? new IamRole(this, "task", { name: `${props.namePrefix}-task`, assumeRolePolicy: trust });
     if (props.taskStatements !== undefined && props.taskStatements.length > 0) {
       new IamRolePolicy(this, "task-policy", {
         role: this.taskRole.id,

@@ -40,8 +40,13 @@ export interface LustreFileSystemProps {
 /**
  * FSx for Lustre (PERSISTENT_2, LZ4) linked to the Region's public datasets by one data
  * repository association per dataset. FSx handles one association request at a time, so each
- * association depends on the previous one; each may take up to 30 minutes. Metadata is imported
- * on creation; public buckets send no events, so later imports are scheduled tasks.
+ * association depends on the previous one; each may take up to 30 minutes. No metadata is
+ * imported on creation: with `batch_import_meta_data_on_create` the association stays CREATING
+ * until its import of every object's metadata ends, and the provider waits for AVAILABLE, so a
+ * bucket of tens of millions of objects would hold the deploy for hours. The Region's catalog
+ * pipeline imports instead: its first run, started at deploy (constructs/catalog-refresh.ts),
+ * imports everything, and every night imports what changed, with timeouts sized from the
+ * datasets (modules/catalog/sizing.ts). Public buckets send no events, so imports are tasks.
  */
 export class LustreFileSystem extends Construct {
   public readonly fileSystem: FsxLustreFileSystem;
@@ -100,11 +105,15 @@ export class LustreFileSystem extends Construct {
         fileSystemId: this.fileSystem.id,
         fileSystemPath: dataset.path,
         dataRepositoryPath: repositoryPath(dataset.s3),
-        batchImportMetaDataOnCreate: true,
+        // The first pipeline run imports (see the class comment); https://docs.aws.amazon.com/fsx/latest/LustreGuide/importing-files-dra.html
+        batchImportMetaDataOnCreate: false,
         deleteDataInFilesystem: false,
         timeouts: { create: DRA_TIMEOUT, delete: DRA_TIMEOUT, update: DRA_TIMEOUT },
         tags: { Name: `${props.namePrefix}-${dataset.name}`, Dataset: dataset.name },
         dependsOn: previous ? [previous] : undefined,
+        // FSx cannot change this after creation (UpdateDataRepositoryAssociation has no such field):
+        // associations created with an import on create keep it instead of being replaced.
+        lifecycle: { ignoreChanges: ["batch_import_meta_data_on_create"] },
       });
       associations.set(dataset.name, association);
       repositoryPaths.push(repositoryPath(dataset.s3));

@@ -32,7 +32,10 @@ export class IdentityStack extends RegionStack {
         new IamRole(this, `indexer-${worker.region}`, {
           name: `${name}-indexer-${worker.region}`,
           description: `Catalog indexer of ${worker.region}: lists its datasets, writes catalog-${worker.region}`,
-          assumeRolePolicy: Fn.jsonencode(serviceTrust("lambda.amazonaws.com")),
+          // The indexer runs on Lambda, or, for datasets too large for it, as a Fargate task (modules/catalog/sizing.ts).
+          assumeRolePolicy: Fn.jsonencode(
+            worker.refresh?.runner === "fargate" ? serviceTrust("lambda.amazonaws.com", "ecs-tasks.amazonaws.com") : serviceTrust("lambda.amazonaws.com"),
+          ),
         }),
       );
     }

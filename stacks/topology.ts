@@ -23,6 +23,12 @@ export interface BuildOptions {
   readonly localStateDirectory: string;
   /** Zip of the bundled catalog indexer (scripts/lib/indexer-bundle.ts). */
   readonly indexerArchive: string;
+  /**
+   * The bundled indexer itself, for the Fargate runner.
+   * @default the `index.js` the archive was zipped from: `.gen/indexer/<hash>/index.js` beside
+   * `<hash>.zip` (scripts/lib/indexer-bundle.ts)
+   */
+  readonly indexerBundle?: string;
   /** Zip of the notebook bundle (scripts/lib/notebook-bundle.ts). */
   readonly notebookArchive: string;
   /**
@@ -189,6 +195,7 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
           catalog,
           identity,
           indexerArchive: options.indexerArchive,
+          indexerBundle: options.indexerBundle ?? options.indexerArchive.replace(/\.zip$/, "/index.js"),
         }),
       ),
     );

@@ -1,6 +1,6 @@
 import { refreshDefinition } from "../../modules/catalog-pipeline";
 
-const base = { fileSystemId: "fs-0123456789abcdef0", indexerArn: "arn:aws:lambda:us-east-1:123456789012:function:x", indexerEvent: {} };
+const base = { fileSystemId: "fs-0123456789abcdef0", indexer: { kind: "lambda" as const, functionArn: "arn:aws:lambda:us-east-1:123456789012:function:x", event: {} } };
 
 function startImport(definition: Record<string, unknown>): Record<string, unknown> {
   return (definition.States as Record<string, Record<string, unknown>>).StartImport.Parameters as Record<string, unknown>;

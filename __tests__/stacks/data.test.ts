@@ -22,7 +22,7 @@ describe("data next to the workers", () => {
     expect(west).toMatchObject({ storage_capacity: 4800, per_unit_storage_throughput: 500 });
   });
 
-  test("one data repository association per dataset, chained one at a time, importing metadata, 30-minute timeouts", () => {
+  test("one data repository association per dataset, chained one at a time, no import on create, 30-minute timeouts", () => {
     const stack = app.stack("pool-us-east-1");
     const associations = ["era5", "era5-zarr", "era5-extra"].map((name) => stack.resource("aws_fsx_data_repository_association", `lustre/dataset-${name}`));
     expect(associations.map((a) => [a.file_system_path, a.data_repository_path])).toEqual([
@@ -31,7 +31,7 @@ describe("data next to the workers", () => {
       ["/extra", "s3://era5-extra-pds"],
     ]);
     for (const association of associations) {
-      expect(association).toMatchObject({ batch_import_meta_data_on_create: true, timeouts: { create: "30m", delete: "30m" } });
+      expect(association).toMatchObject({ batch_import_meta_data_on_create: false, timeouts: { create: "30m", delete: "30m" } });
     }
     expect(associations[0].depends_on).toBeUndefined();
     expect(associations[1].depends_on).toEqual([stack.address("aws_fsx_data_repository_association", "lustre/dataset-era5")]);
@@ -193,6 +193,9 @@ describe("nightly refresh and catalog", () => {
     expect(stack.resource("aws_lambda_invocation", "refresh/first-run").depends_on).toEqual([
       stack.address("aws_iam_role_policy", "refresh/indexer-starts-pipeline"),
       machinePolicy,
+      stack.address("aws_iam_role_policy", "refresh/machine-own-runs"),
+      // us-east-1 (ERA5) indexes on Fargate: the task's policy on the shared indexer role too.
+      stack.address("aws_iam_role_policy", "indexer-task/read-bundle"),
     ]);
     expect(stack.resource("aws_scheduler_schedule", "refresh/nightly").depends_on).toEqual([stack.address("aws_iam_role_policy", "refresh/schedule-policy")]);
     // Already so, kept so: OpenSearch log publishing checks the log resource policy; the ALB checks its log bucket policy.
@@ -255,7 +258,8 @@ describe("nightly refresh and catalog", () => {
   test("a four-worker topology gets one indexer stack per worker Region, each with its own index alias input", () => {
     const four = synthApp(generateConfig(4));
     expect(four.stackNames().filter((n) => n.startsWith("indexer-"))).toHaveLength(4);
-    const definition = four.stack("indexer-eu-central-1").resource("aws_sfn_state_machine", "refresh/Default").definition as string;
-    expect(definition).toContain('"region" = "eu-central-1"');
+    // Generated datasets are of unknown size: their Regions run the Fargate indexer, whose task holds the event.
+    const task = four.stack("indexer-eu-central-1").resource("aws_ecs_task_definition", "indexer-task/task");
+    expect(task.container_definitions).toContain('\\"region\\":\\"eu-central-1\\"');
   });
 });

@@ -429,6 +429,61 @@ export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = {
         "max": 50
       }
     }
+  },
+  "stepfunctions:ListExecutions": {
+    "apiVersion": "2016-11-23",
+    "input": "ListExecutionsInput",
+    "shapes": {
+      "Arn": {
+        "type": "string",
+        "min": 1,
+        "max": 256
+      },
+      "ExecutionRedriveFilter": {
+        "type": "string",
+        "enum": [
+          "REDRIVEN",
+          "NOT_REDRIVEN"
+        ]
+      },
+      "ExecutionStatus": {
+        "type": "string",
+        "enum": [
+          "RUNNING",
+          "SUCCEEDED",
+          "FAILED",
+          "TIMED_OUT",
+          "ABORTED",
+          "PENDING_REDRIVE"
+        ]
+      },
+      "ListExecutionsInput": {
+        "type": "structure",
+        "members": {
+          "stateMachineArn": "Arn",
+          "statusFilter": "ExecutionStatus",
+          "maxResults": "PageSize",
+          "nextToken": "ListExecutionsPageToken",
+          "mapRunArn": "LongArn",
+          "redriveFilter": "ExecutionRedriveFilter"
+        }
+      },
+      "ListExecutionsPageToken": {
+        "type": "string",
+        "min": 1,
+        "max": 3096
+      },
+      "LongArn": {
+        "type": "string",
+        "min": 1,
+        "max": 2000
+      },
+      "PageSize": {
+        "type": "integer",
+        "min": 0,
+        "max": 1000
+      }
+    }
   }
 };
 

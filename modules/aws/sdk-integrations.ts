@@ -17,7 +17,7 @@ import { compilePattern } from "./names";
  * generator writes the request shapes of exactly these; a task calling another operation is
  * reported until it is added here and the table regenerated.
  */
-export const SDK_INTEGRATION_OPERATIONS: readonly string[] = ["fsx:CreateDataRepositoryTask", "fsx:DescribeDataRepositoryTasks"];
+export const SDK_INTEGRATION_OPERATIONS: readonly string[] = ["fsx:CreateDataRepositoryTask", "fsx:DescribeDataRepositoryTasks", "stepfunctions:ListExecutions"];
 
 /**
  * Step Functions' service name in the integration ARN, where it differs from botocore's
@@ -50,6 +50,11 @@ function isDynamic(value: unknown): boolean {
 }
 
 /** Problems of `value` against the request shape `shapeName` of `service`, each prefixed with its path. */
+/** A model member's name as Step Functions takes it: first letter upper case. */
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 function validateShape(shapes: Readonly<Record<string, ApiShape>>, shapeName: string, value: unknown, path: string, problems: string[]): void {
   const shape = shapes[shapeName];
   if (shape === undefined) {
@@ -66,8 +71,11 @@ function validateShape(shapes: Readonly<Record<string, ApiShape>>, shapeName: st
         return;
       }
       const record = value as Record<string, unknown>;
-      const members = shape.members ?? {};
-      for (const required of shape.required ?? []) {
+      // "Parameters in Step Functions are expressed in PascalCase, even if the native service API
+      // is in camelCase" (e.g. StateMachineArn for Step Functions' own stateMachineArn):
+      // https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+      const members = Object.fromEntries(Object.entries(shape.members ?? {}).map(([name, member]) => [pascalCase(name), member]));
+      for (const required of (shape.required ?? []).map(pascalCase)) {
         if (!(required in record) && !(`${required}.$` in record)) {
           problems.push(`${path}.${required}: is required by ${shapeName}`);
         }

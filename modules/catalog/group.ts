@@ -87,7 +87,8 @@ class Pending {
  * key order through the callback given to the constructor.
  */
 export class UnitGrouper {
-  private readonly queue: Pending[] = [];
+  /** Units held, from `head` on; slots before `head` are emptied as their units are emitted. */
+  private readonly queue: (Pending | undefined)[] = [];
   private head = 0;
   private open: Pending | null = null;
   private previous: string | null = null;
@@ -188,6 +189,9 @@ export class UnitGrouper {
 
   private emitHead(): void {
     const item = this.queue[this.head]!;
+    // An emitted unit must not stay reachable until the next compaction: its path may be a slice
+    // of a whole listing page, which it would keep in memory with it.
+    this.queue[this.head] = undefined;
     this.head += 1;
     if (this.head === this.queue.length) {
       this.queue.length = 0;

@@ -10,6 +10,7 @@ export const DEFAULTS = {
   daskImage: DEFAULT_DASK_IMAGE,
   scheduler: { cpu: 1024, memoryMiB: 4096 },
   dataHost: true,
+  indexerRunner: "auto",
   lustre: { storageCapacityGiB: 1200, throughputMBpsPerTiB: 125 },
   lustreMountPoint: "/fsx",
   notebook: { instanceType: "ml.t3.medium", volumeSizeGiB: 20 },

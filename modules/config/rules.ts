@@ -1,5 +1,6 @@
 import { Problem } from "../errors";
 import { blocksOverlap, Ipv4Block, parseIpv4Cidr } from "../network/cidr";
+import { datasetObjects, LAMBDA_MAX_OBJECTS } from "../catalog/sizing";
 import { INSTANCE_TYPES, maxAwsvpcTasks } from "../compute/instance-types";
 import { DEFAULTS, FARGATE_SIZES, isFargateSize } from "./defaults";
 import { defaultTransitGatewayAsn, isAwsRegion } from "./regions";
@@ -731,6 +732,45 @@ const removedFields: ConfigRule = {
   },
 };
 
+const indexerRunner: ConfigRule = {
+  id: "indexer-runner",
+  description: "A Region's catalog refresh runs on Lambda only when its datasets' object counts are known and fit Lambda's 900 s.",
+  check(input) {
+    const problems: Problem[] = [];
+    for (const worker of workerEntries(input)) {
+      if (!isObject(worker.raw.indexer) || worker.raw.indexer.runner !== "lambda") {
+        continue;
+      }
+      const datasets = datasetEntries(worker).flatMap((entry) => {
+        const name = stringField(entry.raw, "name");
+        const s3 = stringField(entry.raw, "s3");
+        const expected = entry.raw.expectedObjects;
+        return name === undefined || s3 === undefined ? [] : [{ path: entry.path, ...datasetObjects({ name, s3, ...(typeof expected === "number" ? { expectedObjects: expected } : {}) }) }];
+      });
+      const unknown = datasets.filter((dataset) => dataset.from === "unknown");
+      const total = datasets.reduce((sum, dataset) => sum + dataset.objects, 0);
+      if (unknown.length > 0) {
+        problems.push({
+          path: `${worker.path}.indexer.runner`,
+          value: "lambda",
+          message: `cannot be planned: the object count of ${unknown.map((dataset) => dataset.path).join(", ")} is unknown`,
+          allowed: `"lambda" with expectedObjects on every dataset of the Region, or "fargate" / "auto"`,
+          rule: this.id,
+        });
+      } else if (total > LAMBDA_MAX_OBJECTS) {
+        problems.push({
+          path: `${worker.path}.indexer.runner`,
+          value: "lambda",
+          message: `would not finish inside Lambda's 900 s: the Region's datasets hold ${total} objects, more than the ${LAMBDA_MAX_OBJECTS} Lambda is planned for`,
+          allowed: `"fargate" or "auto" (or "lambda" for at most ${LAMBDA_MAX_OBJECTS} objects)`,
+          rule: this.id,
+        });
+      }
+    }
+    return problems;
+  },
+};
+
 /** Every cross-field rule, in the order their problems are reported. */
 export const CONFIG_RULES: readonly ConfigRule[] = [
   cidrOverlap,
@@ -749,6 +789,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
   scalingKnobs,
   publicDashboard,
   catalogNodes,
+  indexerRunner,
   subnetCapacity,
   dashboardSubnetSize,
   removedFields,

@@ -127,6 +127,30 @@ const dataset = z.strictObject({
     message: "is not an absolute directory path below the file system root",
     allowed: "an absolute path such as /era5 (letters, digits, '.', '_', '-'; no trailing slash; not / itself)",
   }),
+  /**
+   * Objects (S3 keys) below `s3`, roughly: sizes the nightly catalog refresh (where the indexer
+   * runs, the import and indexer timeouts; see modules/catalog/sizing.ts).
+   * @default the estimate in modules/catalog/known-datasets.ts for the public datasets listed there
+   * (s3://era5-pds: 40 million, s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC: 2 million); otherwise unknown,
+   * sized as 20 million objects on the Fargate runner
+   */
+  expectedObjects: withCheck(z.number(), {
+    rule: "expected-objects",
+    test: (value) => Number.isSafeInteger(value) && value >= 1 && value <= 100_000_000_000,
+    message: "is not a usable object count",
+    allowed: "a whole number from 1 to 100000000000",
+  }).optional(),
+});
+
+/** The worker Region's catalog indexer. */
+const indexer = z.strictObject({
+  /**
+   * Where the nightly catalog refresh runs: `lambda` (900 s at most), `fargate` (an ECS Fargate
+   * task the state machine starts and waits for, no time limit), or `auto`.
+   * @default "auto": Lambda when every dataset's object count is configured or known and together
+   * they fit Lambda's budget (LAMBDA_MAX_OBJECTS in modules/catalog/sizing.ts), Fargate otherwise
+   */
+  runner: z.enum(["auto", "lambda", "fargate"]).optional(),
 });
 
 const count = (field: string, min: number, max: number) =>
@@ -238,6 +262,8 @@ const worker = z.strictObject({
   lustre: lustre.optional(),
   /** Run the standalone data host (SSM-managed EC2 instance mounting the file system). @default true */
   dataHost: z.boolean().optional(),
+  /** The Region's catalog indexer. @default `{ runner: "auto" }` */
+  indexer: indexer.optional(),
   datasets: withCheck(z.array(dataset), {
     rule: "datasets-per-region",
     test: (value) => value.length >= 1 && value.length <= LIMITS.maxDatasetsPerRegion,
@@ -453,3 +479,4 @@ export type DatasetConfig = z.output<typeof dataset>;
 export type StateConfig = z.output<typeof state>;
 export type PoolConfig = z.output<typeof pool>;
 export type LustreConfig = z.output<typeof lustre>;
+export type IndexerConfig = z.output<typeof indexer>;

@@ -1,3 +1,4 @@
+import { sizeRefresh, type RefreshSizing } from "../catalog/sizing";
 import { DaskImage, daskImage } from "../compute/images";
 import { schedulerDnsName, sizeWorkers, WorkerSizing } from "../compute/dask";
 import { planSubnets, SubnetPlan } from "../network/cidr";
@@ -64,6 +65,8 @@ export interface RegionPlan {
   readonly dataHost: boolean;
   /** The Region's Lustre file system (worker Regions only). */
   readonly lustre?: LustrePlan;
+  /** The nightly catalog refresh: runner and timeouts, sized from the datasets (worker Regions only). */
+  readonly refresh?: RefreshSizing;
 }
 
 /** One Transit Gateway peering: requested from `requester`, accepted in `accepter`. */
@@ -126,7 +129,7 @@ function planRegion(
   config: RegionConfig,
   role: "client" | "worker",
   datasets: readonly DatasetConfig[],
-  extra: { workers?: PoolPlan; dataHost: boolean; lustre?: LustrePlan } = { dataHost: false },
+  extra: { workers?: PoolPlan; dataHost: boolean; lustre?: LustrePlan; refresh?: RefreshSizing } = { dataHost: false },
 ): RegionPlan {
   const zones = config.availabilityZones ?? DEFAULTS.zoneSuffixes.map((suffix) => `${config.region}${suffix}`);
   return {
@@ -167,6 +170,7 @@ export function resolveTopology(config: ProximateConfig): Topology {
       workers: planPool(config.pool, worker.pool),
       dataHost: worker.dataHost ?? DEFAULTS.dataHost,
       lustre: planLustre(config.lustre, worker.lustre),
+      refresh: sizeRefresh(worker.datasets, worker.indexer?.runner ?? DEFAULTS.indexerRunner),
     }),
   );
   const dnsNamespace = config.dnsNamespace ?? `${config.name}.internal`;

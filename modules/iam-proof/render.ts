@@ -54,6 +54,11 @@ export function renderIamVerdict(verdict: IamVerdict): string {
     verdict.problems.forEach((problem) => lines.push(`  FAIL ${problem.principal}: ${problem.problem}`));
     lines.push("");
   }
+  if (verdict.unreached.length > 0) {
+    lines.push("Calls in code this deployment never makes (their resource comes only from inputs, and no input names one):");
+    verdict.unreached.forEach((call) => lines.push(`  ${call.principal}: ${call.problem}`));
+    lines.push("");
+  }
   lines.push("Policy checks (AWS's Service Authorization Reference):");
   if (verdict.findings.length === 0) {
     lines.push("  every action exists, every resource matches a resource type of its actions, required resource types are covered, every condition key exists");

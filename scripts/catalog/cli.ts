@@ -24,10 +24,12 @@ import {
   readUnsortedKeyFilePages,
   refreshRegionCatalog,
   resolveDatasets,
+  s3ListingSource,
   toNdjsonLine,
   type DatasetContext,
   type DatasetSpec,
   type ObjectEntry,
+  type RegionDataset,
 } from "../../modules/catalog";
 
 /** Usage text printed by `--help` and after argument errors. */
@@ -42,6 +44,8 @@ export const USAGE = `usage: npm run catalog -- --region <region> --dataset <nam
                          instead of listing the bucket
   --sort-keys            the keys files are not in S3 order: sort them in memory first
   --endpoint <url>       list from an S3-compatible server (path-style), e.g. http://127.0.0.1:4568
+  --reader <reader>      listing (default: the indexer's ListObjectsV2 reader) or sdk (the SDK's own
+                         XML deserialiser; about 3x the CPU per key)
   --mount <dir>          Lustre mount point on the workers (default ${DEFAULT_MOUNT})
   --opensearch <url>     index into this OpenSearch endpoint instead of printing NDJSON
   --sign <mode>          auto | sigv4 | none (default auto: sigv4 for https, none for http)
@@ -60,7 +64,7 @@ export class UsageError extends Error {
   }
 }
 
-const VALUE_FLAGS = ["--region", "--dataset", "--s3", "--path", "--keys", "--endpoint", "--mount", "--opensearch", "--sign", "--batch-size"] as const;
+const VALUE_FLAGS = ["--region", "--dataset", "--s3", "--path", "--keys", "--endpoint", "--reader", "--mount", "--opensearch", "--sign", "--batch-size"] as const;
 const SWITCHES = ["--sort-keys", "--allow-empty", "--help"] as const;
 const REPEATABLE = new Set(["--dataset", "--s3", "--path", "--keys"]);
 type ValueFlag = (typeof VALUE_FLAGS)[number];
@@ -74,6 +78,7 @@ export interface CliOptions {
   readonly keys: readonly string[];
   readonly sortKeys: boolean;
   readonly endpoint?: string;
+  readonly reader: "listing" | "sdk";
   readonly opensearch?: { readonly node: string; readonly signing: "sigv4" | "none" };
   readonly batchSize: number;
   readonly allowEmpty: boolean;
@@ -152,6 +157,13 @@ export function parseCli(argv: readonly string[]): CliOptions | "help" {
     }
     checkEndpoint(endpoint, "--endpoint");
   }
+  const reader = one("--reader") ?? "listing";
+  if (reader !== "listing" && reader !== "sdk") {
+    throw new UsageError("--reader", reader, "is not a ListObjectsV2 reader", "listing or sdk");
+  }
+  if (keys.length > 0 && values.has("--reader")) {
+    throw new UsageError("--reader", reader, "only applies to bucket listings", "--reader without --keys");
+  }
   const specs: DatasetSpec[] = names.map((name, i) => ({ name, s3: all("--s3")[i]!, path: all("--path")[i]! }));
   const nth = (index: number) => (names.length === 1 ? "" : ` (dataset #${index + 1})`);
   const flagOf: Record<keyof DatasetSpec, string> = { name: "--dataset", s3: "--s3", path: "--path" };
@@ -185,6 +197,7 @@ export function parseCli(argv: readonly string[]): CliOptions | "help" {
     keys,
     sortKeys: switches.has("--sort-keys"),
     ...(endpoint === undefined ? {} : { endpoint }),
+    reader,
     ...(opensearch === undefined ? {} : { opensearch }),
     batchSize,
     allowEmpty: switches.has("--allow-empty"),
@@ -221,7 +234,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const s3 =
     options.keys.length > 0
       ? null
-      : createS3Client({ region: options.region, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) });
+      : createS3Client({ region: options.region, reader: options.reader, ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }) });
   const pages = (index: number): AsyncIterable<readonly ObjectEntry[]> => {
     const dataset = options.datasets[index]!;
     if (s3 === null) {
@@ -230,11 +243,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return listObjectPages(s3, { bucket: dataset.bucket, prefix: dataset.prefix });
   };
+  // Indexing lists buckets in shards, in parallel; printing keeps S3 order (one listing per dataset).
+  const regionDatasets = options.datasets.map((dataset, i): RegionDataset => (s3 === null ? { dataset, pages: () => pages(i) } : { dataset, source: s3ListingSource(s3, dataset.bucket) }));
   try {
     if (options.opensearch === undefined) {
       await printDocuments(options.datasets, pages, io.stdout);
     } else {
-      await indexDocuments(options, options.opensearch, pages, io);
+      await indexDocuments(options, options.opensearch, regionDatasets, io);
     }
     return 0;
   } catch (error) {
@@ -263,7 +278,7 @@ async function printDocuments(datasets: readonly DatasetContext[], pages: PageSo
 async function indexDocuments(
   options: CliOptions,
   opensearch: NonNullable<CliOptions["opensearch"]>,
-  pages: PageSource,
+  datasets: readonly RegionDataset[],
   io: CliIo,
 ): Promise<void> {
   const env = io.env ?? process.env;
@@ -276,7 +291,7 @@ async function indexDocuments(
     const result = await refreshRegionCatalog({
       api: openSearchCatalogApi(client),
       region: options.region,
-      datasets: options.datasets.map((dataset, i) => ({ dataset, pages: () => pages(i) })),
+      datasets,
       bulk: { maxDocuments: options.batchSize },
       allowEmptyDataset: options.allowEmpty,
       log: (event) => io.stderr.write(`${JSON.stringify(event)}\n`),

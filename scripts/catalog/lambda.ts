@@ -1,6 +1,9 @@
 /**
- * AWS Lambda entry of the catalog indexer (bundled by `build.ts`). One invocation rebuilds one
- * Region's catalog index from all of the Region's datasets:
+ * Entry points of the catalog indexer (bundled by `build.ts` into one `index.js`): the AWS Lambda
+ * handler, and, when the bundle is run as a program (`node index.js`, the Fargate runner, see
+ * modules/catalog/runner.ts), `runTask`, which reads the same event from `INDEXER_EVENT`. One
+ * run rebuilds one Region's catalog index from all of the Region's datasets, listed in shards in
+ * parallel (modules/catalog/indexing.ts):
  *
  *   event: { "region": "us-west-2", "mount": "/fsx",
  *            "datasets": [{ "name": "cmip6", "s3": "s3://cmip6-pds/CMIP6/ScenarioMIP/MOHC", "path": "/cmip6" }] }
@@ -15,6 +18,7 @@
  * - `OPENSEARCH_REGION`: Region of the domain for SigV4; default: parsed from the endpoint, else `AWS_REGION`.
  * - `OPENSEARCH_SIGNING`: `sigv4` (default) or `none` (a local, unsigned endpoint).
  * - `S3_ENDPOINT`: an S3-compatible endpoint (path-style) instead of AWS, for local runs.
+ * - `INDEXER_EVENT` (task only): the event as JSON.
  */
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import {
@@ -24,10 +28,10 @@ import {
   createS3Client,
   DEFAULT_MOUNT,
   domainRegion,
-  listObjectPages,
   openSearchCatalogApi,
   refreshRegionCatalog,
   resolveDatasets,
+  s3ListingSource,
   type AwsCredentials,
   type DatasetSpec,
   type RefreshResult,
@@ -45,6 +49,8 @@ export interface IndexerEvent {
 export interface IndexerResult extends Omit<RefreshResult, "bulkRequests"> {
   readonly region: string;
   readonly durationMs: number;
+  /** ListObjectsV2 requests made (shard discovery and listing). */
+  readonly listRequests: number;
 }
 
 /** What a `start-pipeline` invocation returns. */
@@ -215,14 +221,12 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: u
           ? null
           : { region: signingRegion, ...(dependencies.getCredentials === undefined ? {} : { getCredentials: dependencies.getCredentials }) },
     });
+    const sources = datasets.map((dataset) => s3ListingSource(s3, dataset.bucket));
     try {
       const result = await refreshRegionCatalog({
         api: openSearchCatalogApi(client),
         region: input.region,
-        datasets: datasets.map((dataset) => ({
-          dataset,
-          pages: () => listObjectPages(s3, { bucket: dataset.bucket, prefix: dataset.prefix }),
-        })),
+        datasets: datasets.map((dataset, i) => ({ dataset, source: sources[i]! })),
         ...(dependencies.now === undefined ? {} : { now: dependencies.now }),
         log,
       });
@@ -237,6 +241,7 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: u
         documents: result.documents,
         retriedDocuments: result.retriedDocuments,
         durationMs: Date.now() - started,
+        listRequests: sources.reduce((sum, source) => sum + source.requests, 0),
       };
     } finally {
       s3.destroy();
@@ -247,3 +252,36 @@ export function createHandler(dependencies: HandlerDependencies = {}): (event: u
 
 /** The Lambda handler (`index.handler` in the bundle). */
 export const handler = createHandler();
+
+/**
+ * The Fargate runner's entry: runs the event in `INDEXER_EVENT` once and resolves to the exit
+ * code (0: the new index is live; the state machine reads it). Progress and the result go to
+ * stdout as JSON lines (the task's log group).
+ */
+export async function runTask(env: NodeJS.ProcessEnv = process.env, dependencies: HandlerDependencies = {}): Promise<number> {
+  const log = dependencies.log ?? ((entry) => console.log(JSON.stringify(entry)));
+  try {
+    const text = env.INDEXER_EVENT;
+    if (text === undefined || text === "") {
+      throw new CatalogInputError("INDEXER_EVENT", text, "is not set", "the indexer event as JSON: { region, mount, datasets }");
+    }
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch {
+      throw new CatalogInputError("INDEXER_EVENT", text, "is not JSON", "the indexer event as JSON: { region, mount, datasets }");
+    }
+    const result = await createHandler({ ...dependencies, env, log })(parseEvent(event));
+    log({ event: "refresh-done", ...result });
+    return 0;
+  } catch (error) {
+    log({ event: "refresh-failed", error: error instanceof Error ? error.message : String(error) });
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runTask().then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "v8";
+import { runInNewContext } from "vm";
 import { KeyOrderError } from "../../../modules/catalog/errors";
 import { UnitGrouper } from "../../../modules/catalog/group";
 import { compareKeys } from "../../../modules/catalog/keys";
@@ -179,5 +181,30 @@ describe("UnitGrouper", () => {
     const keys = ["x/\uFF01", "x/\u{1F600}"];
     expect([...keys].sort(compareKeys)).toEqual(keys);
     expect(paths(group("", keys.map((key) => entry(key))))).toEqual(["object x/\uFF01", "object x/\u{1F600}"]);
+  });
+});
+
+describe("UnitGrouper memory", () => {
+  test("does not keep emitted units: memory stays flat over consecutive stores whose keys are slices of whole pages", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const emitted: number[] = [];
+    const grouper = new UnitGrouper("", (unit) => emitted.push(unit.kind === "store" ? unit.objectCount : 1));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // Each store's keys are slices of a 100 KB "page" of their own, as the listing reader makes them.
+    for (let store = 0; store < 900; store++) {
+      const dir = `data/store-${String(store).padStart(5, "0")}.zarr/`;
+      const page = `${dir}.zmetadata${dir}0.0${"x".repeat(100_000)}`;
+      const metadata = page.slice(0, dir.length + 10);
+      grouper.push({ key: metadata, size: 1, lastModified: 1 });
+      grouper.push({ key: page.slice(metadata.length, metadata.length + dir.length + 3), size: 1, lastModified: 1 });
+    }
+    gc();
+    const retained = process.memoryUsage().heapUsed - before;
+    grouper.finish();
+    expect(emitted).toHaveLength(900);
+    // 900 pages are 90 MB: emitted units must not hold them (the open store holds one).
+    expect(retained).toBeLessThan(20_000_000);
   });
 });

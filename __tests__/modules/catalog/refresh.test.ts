@@ -4,7 +4,9 @@ import { createOpenSearchClient, openSearchCatalogApi } from "../../../modules/c
 import { checkBulkItems, refreshRegionCatalog, type RegionDataset } from "../../../modules/catalog/refresh";
 import { resolveDatasets } from "../../../modules/catalog/dataset";
 import type { DatasetContext, ObjectEntry } from "../../../modules/catalog/types";
-import { CMIP6_KEYS, ERA5_KEYS, era5Dataset, readEntries } from "../../fixtures/catalog/fixtures";
+import { ShardListingError } from "../../../modules/catalog/indexing";
+import { CMIP6_KEYS, ERA5_KEYS, cmip6Dataset, era5Dataset, readEntries } from "../../fixtures/catalog/fixtures";
+import { memorySource } from "../../fixtures/catalog/memory-source";
 import { startFakeOpenSearch, type FakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
 
 const NEW_INDEX = "catalog_us-east-1_20250301060000000";
@@ -159,15 +161,16 @@ describe("refreshRegionCatalog", () => {
       now: NOW,
     });
     expect(result.datasets).toEqual([
-      { name: "cmip6", objects: 46, documents: 3 },
-      { name: "cmip6-ncar", objects: 5, documents: 1 },
+      { name: "cmip6", objects: 46, documents: 3, shards: 1, resumedShards: 0 },
+      { name: "cmip6-ncar", objects: 5, documents: 1, shards: 1, resumedShards: 0 },
     ]);
     const docs = [...fake.indices.get("catalog_us-west-2_20250301060000000")!.values()];
-    expect(docs.map((d) => d.lustre_path)).toEqual([
+    // Datasets (and shards) are indexed in parallel: the order of arrival is not fixed.
+    expect(docs.map((d) => d.lustre_path).sort()).toEqual([
+      "/fsx/cmip6-ncar/CESM2/ssp370/r4i1p1f1/Omon/tos/gn/v20190514",
       "/fsx/cmip6/HadGEM3-GC31-LL/ssp245/r1i1p1f3/day/tasmax/gn/v20200114",
       "/fsx/cmip6/UKESM1-0-LL/ssp585/r1i1p1f2/Amon/pr/gn/v20190726",
       "/fsx/cmip6/UKESM1-0-LL/ssp585/r1i1p1f2/Amon/tas/gn/v20190726",
-      "/fsx/cmip6-ncar/CESM2/ssp370/r4i1p1f1/Omon/tos/gn/v20190514",
     ]);
     expect(docs.every((d) => d.pool === "pool-us-west-2" && d.layout === "cmip6")).toBe(true);
   });
@@ -180,7 +183,8 @@ describe("refreshRegionCatalog", () => {
     await expect(run).rejects.toThrow(
       `bulk into index ${NEW_INDEX}: 1 item rejected; first: id "era5:2018/01/main.nc" status 400: mapper_parsing_exception: failed to parse field [month]`,
     );
-    expect(sequence(fake.calls())).toEqual([`PUT /${NEW_INDEX}`, `POST /${NEW_INDEX}/_bulk x2`, `DELETE /${NEW_INDEX}`]);
+    // Bulk requests run 4 at a time: the one in flight next to the rejected one may still be sent.
+    expect(sequence(fake.calls()).join(" | ")).toMatch(new RegExp(`^PUT /${NEW_INDEX} \\| POST /${NEW_INDEX}/_bulk x[23] \\| DELETE /${NEW_INDEX}$`));
     expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
     expect([...fake.indices.keys()]).toEqual([OLD_INDEX]);
   });
@@ -308,6 +312,107 @@ describe("refreshRegionCatalog", () => {
     expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
     const result = await refreshRegionCatalog({ api, region: "us-east-1", datasets: [empty], now: NOW, allowEmptyDataset: true });
     expect(result).toMatchObject({ documents: 0, bulkRequests: 0, previous: [OLD_INDEX], deleted: [OLD_INDEX] });
+  });
+});
+
+describe("refreshRegionCatalog over shards listed in parallel", () => {
+  afterEach(async () => {
+    await client.close();
+    await fake.close();
+  });
+
+  /** Documents received by the fake in bulk requests, duplicates included. */
+  function bulkDocumentsSent(): string[] {
+    return fake.requests
+      .filter((request) => request.path.endsWith("/_bulk"))
+      .flatMap((request) => request.body.split("\n").filter((_, i) => i % 2 === 0).filter((line) => line !== ""))
+      .map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
+  }
+
+  it("indexes the same documents as one sequential listing, shard by shard", async () => {
+    const entries = readEntries(CMIP6_KEYS);
+    const api = await start();
+    const source = memorySource(entries, 4);
+    const sequential = await refreshRegionCatalog({ api, region: "us-west-2", datasets: [{ dataset: cmip6Dataset(), pages: pagesOf(entries.filter((e) => e.key.startsWith(cmip6Dataset().prefix))) }], now: () => new Date(Date.UTC(2025, 1, 1)) });
+    const expected = [...fake.indices.get(sequential.index)!.entries()].sort();
+    const result = await refreshRegionCatalog({ api, region: "us-west-2", datasets: [{ dataset: cmip6Dataset(), source, discovery: { targetShards: 64 } }], concurrency: { shards: 3, bulk: 2 }, bulk: { maxDocuments: 1 }, now: NOW });
+    expect(result.datasets).toEqual([{ name: "cmip6", objects: 46, documents: 3, shards: 3, resumedShards: 0 }]);
+    expect([...fake.indices.get(result.index)!.entries()].sort()).toEqual(expected);
+    expect(source.calls.filter((call) => call.startsWith("pages "))).toHaveLength(3);
+  });
+
+  it("resumes a failed shard after its last complete unit: every document once, exact counts", async () => {
+    const entries = readEntries(ERA5_KEYS);
+    const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
+    const source = memorySource(entries, 2);
+    // The root's objects (QuickStart.ipynb) are a flat shard; 2018/ is expanded into months.
+    source.failure = { shard: (shard) => shard.prefix === "2018/01/", afterPages: 2, times: 1, message: "read ECONNRESET" };
+    const events: Record<string, unknown>[] = [];
+    const waits: number[] = [];
+    const result = await refreshRegionCatalog({
+      api,
+      region: "us-east-1",
+      datasets: [{ dataset: era5Dataset(), source }],
+      shardRetry: { sleep: async (ms) => void waits.push(ms) },
+      now: NOW,
+      log: (event) => events.push(event),
+    });
+    expect(result.datasets).toEqual([{ name: "era5", objects: 26, documents: 11, shards: expect.any(Number), resumedShards: 1 }]);
+    expect(waits).toEqual([1000]);
+    const resumed = source.calls.filter((call) => call.startsWith('pages {"prefix":"2018/01/"}'));
+    // Four units were complete after two pages of two keys: the retry starts after the fourth key.
+    expect(resumed).toEqual(['pages {"prefix":"2018/01/"} from -', 'pages {"prefix":"2018/01/"} from 2018/01/data/eastward_wind_at_100_metres.nc']);
+    expect(events.find((event) => event.event === "shard-retry")).toMatchObject({ dataset: "era5", attempt: 1, error: "Error: read ECONNRESET" });
+    const sent = bulkDocumentsSent();
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(sent).toHaveLength(11);
+    expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([NEW_INDEX]);
+  });
+
+  it("lists a shard again from its start when it fails inside its first unit (a Zarr store)", async () => {
+    const api = await start();
+    const source = memorySource(readEntries(ERA5_KEYS), 2);
+    source.failure = { shard: (shard) => shard.prefix === "zarr/2018/01/data/air_temperature_at_2_metres.zarr/", afterPages: 3, times: 1 };
+    const result = await refreshRegionCatalog({ api, region: "us-east-1", datasets: [{ dataset: era5Dataset(), source }], shardRetry: { sleep: async () => undefined }, now: NOW });
+    expect(result.datasets[0]).toMatchObject({ objects: 26, documents: 11, resumedShards: 1 });
+    expect(source.calls.filter((call) => call.includes("air_temperature_at_2_metres.zarr/"))).toEqual([
+      'pages {"prefix":"zarr/2018/01/data/air_temperature_at_2_metres.zarr/"} from -',
+      'pages {"prefix":"zarr/2018/01/data/air_temperature_at_2_metres.zarr/"} from -',
+    ]);
+    const store = fake.indices.get(NEW_INDEX)!.get("era5:zarr/2018/01/data/air_temperature_at_2_metres.zarr/");
+    expect(store).toMatchObject({ object_count: 16 });
+    const sent = bulkDocumentsSent();
+    expect(sent).toHaveLength(11);
+  });
+
+  it("fails when a shard fails every attempt, deleting the new index and leaving the old alias live", async () => {
+    const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
+    const source = memorySource(readEntries(ERA5_KEYS), 2);
+    source.failure = { shard: (shard) => shard.prefix === "zarr/2018/01/data/air_temperature_at_2_metres.zarr/", afterPages: 1, times: 9, message: "SlowDown" };
+    const run = refreshRegionCatalog({
+      api,
+      region: "us-east-1",
+      datasets: [{ dataset: era5Dataset(), source }],
+      shardRetry: { attempts: 3, sleep: async () => undefined },
+      now: NOW,
+    });
+    await expect(run).rejects.toThrow(ShardListingError);
+    await expect(run).rejects.toThrow(/dataset era5: listing shard \{"prefix":"zarr\/2018\/01\/data\/air_temperature_at_2_metres\.zarr\/"\} failed 3 time\(s\): SlowDown/);
+    expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
+    expect([...fake.indices.keys()]).toEqual([OLD_INDEX]);
+    expect(fake.calls()).toContain(`DELETE /${NEW_INDEX}`);
+    expect(fake.calls()).not.toContain("POST /_aliases");
+  });
+
+  it("fails when a bulk request fails, stopping the listings in flight, and leaves the old alias live", async () => {
+    const api = await start({ indices: [OLD_INDEX], aliases: { "catalog-us-east-1": [OLD_INDEX] } });
+    fake.bulkFailure = { id: /zarr/, status: 400, type: "mapper_parsing_exception", reason: "bad" };
+    const source = memorySource(readEntries(ERA5_KEYS), 1);
+    await expect(
+      refreshRegionCatalog({ api, region: "us-east-1", datasets: [{ dataset: era5Dataset(), source }], bulk: { maxDocuments: 1 }, concurrency: { shards: 2, bulk: 1 }, now: NOW }),
+    ).rejects.toThrow(BulkIndexError);
+    expect([...fake.aliases.get("catalog-us-east-1")!]).toEqual([OLD_INDEX]);
+    expect([...fake.indices.keys()]).toEqual([OLD_INDEX]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { catalogDocuments } from "../../../modules/catalog/pipeline";
+import { catalogDocuments } from "../../../modules/catalog/dataset-documents";
 import { createS3Client, listObjectPages } from "../../../modules/catalog/s3-listing";
 import type { CatalogDocument, ObjectEntry } from "../../../modules/catalog/types";
 import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";

@@ -83,6 +83,10 @@ const cases: { rule: string; edit: (c: any) => void; path: string; value: unknow
   { rule: "notebook-instance-type", edit: (c) => { c.notebook = { instanceType: "ml.t3.nano" }; }, path: "notebook.instanceType", value: "ml.t3.nano", says: /notebook instance type of the SageMaker API/ },
   { rule: "opensearch-instance-type", edit: (c) => { c.catalog = { instanceType: "r6g.tiny.search" }; }, path: "catalog.instanceType", value: "r6g.tiny.search", says: /instance type of the OpenSearch Service API/ },
   { rule: "field-value", edit: (c) => { c.workers[0].egress = "internet"; }, path: "workers[0].egress", value: "internet", says: /one of "nat", "none"/ },
+  { rule: "expected-objects", edit: (c) => { c.workers[0].datasets[0].expectedObjects = 2.5; }, path: "workers[0].datasets[0].expectedObjects", value: 2.5, says: /whole number from 1 to 100000000000/ },
+  { rule: "field-value", edit: (c) => { c.workers[0].indexer = { runner: "batch" }; }, path: "workers[0].indexer.runner", value: "batch", says: /one of "auto", "lambda", "fargate"/ },
+  { rule: "indexer-runner", edit: (c) => { c.workers[0].indexer = { runner: "lambda" }; }, path: "workers[0].indexer.runner", value: "lambda", says: /would not finish inside Lambda's 900 s: the Region's datasets hold 40000000 objects.*allowed: "fargate" or "auto"/ },
+  { rule: "indexer-runner", edit: (c) => { c.workers[0].indexer = { runner: "lambda" }; c.workers[0].datasets[0].s3 = "s3://other-bucket"; }, path: "workers[0].indexer.runner", value: "lambda", says: /object count of workers\[0\]\.datasets\[0\] is unknown; allowed: "lambda" with expectedObjects/ },
 ];
 
 describe("topology config validation", () => {

@@ -93,7 +93,39 @@ describe("the IAM proof of the default topology", () => {
     expect(calls(verdict, "proximate-notebook", "es:ESHttpPost")[0].call.resources[0].arn).toBe("arn:aws:es:eu-west-2:123456789012:domain/proximate-catalog/index/_search");
     expect(calls(verdict, "proximate-notebook", "kms:Decrypt")[0].call.context).toMatchObject({ "kms:ViaService": "s3.eu-west-2.amazonaws.com" });
     expect(calls(verdict, "proximate-us-west-2-worker-task", "s3:GetObject")[0].allowed).toBe(true);
-    expect(calls(verdict, "proximate-us-east-1-catalog-refresh", "lambda:InvokeFunction")[0].allowed).toBe(true);
+    expect(calls(verdict, "proximate-us-west-2-catalog-refresh", "lambda:InvokeFunction")[0].allowed).toBe(true);
+  });
+
+  test("the Fargate indexer task: its event and endpoint come from the task definition's environment, its bundle through the AWS CLI image's entry point", () => {
+    const task = "proximate-indexer-us-east-1 (task role of task proximate-us-east-1-catalog-indexer)";
+    const lists = calls(verdict, task, "s3:ListBucket");
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.every((call) => call.allowed && call.call.resources[0].arn === "arn:aws:s3:::era5-pds")).toBe(true);
+    expect(calls(verdict, task, "es:ESHttpPost").map((call) => call.call.resources[0].arn)).toContain("arn:aws:es:eu-west-2:123456789012:domain/proximate-catalog/index/_bulk");
+    const [fetch] = calls(verdict, task, "s3:GetObject");
+    expect(fetch.call.resources[0].arn).toMatch(/^arn:aws:s3:::proximate-us-east-1-indexer-[a-z0-9]+\/indexer\/[A-F0-9]+\/index\.js$/);
+    expect(fetch.allowed).toBe(true);
+  });
+
+  test("calls whose resource only an input can name, when no input names one, are listed as never made", () => {
+    // us-east-1's function only starts the pipeline (its catalog runs as a task); the task never starts it.
+    expect(verdict.unreached.map((call) => `${call.principal.split(" (")[0]} ${call.problem.replace(/^.*\): /, "")}`)).toEqual([
+      "proximate-indexer-us-east-1 states:StartExecution takes its statemachine from the code's inputs, and no input of this deployment names one",
+      "proximate-indexer-us-east-1 s3:ListBucket takes its bucket from the code's inputs, and no input of this deployment names one",
+      "proximate-indexer-us-east-1 s3:ListBucket takes its bucket from the code's inputs, and no input of this deployment names one",
+    ]);
+    expect(calls(verdict, "proximate-indexer-us-west-2 (execution role", "s3:ListBucket").every((call) => call.allowed)).toBe(true);
+  });
+
+  test("a state machine listing its own runs ($$.StateMachine.Id): one of ListExecutions' alternative resources, granted by ARN", () => {
+    const [list] = calls(verdict, "proximate-us-east-1-catalog-refresh", "states:ListExecutions");
+    expect(list.call.resources).toEqual([{ type: "statemachine", arn: "arn:aws:states:us-east-1:123456789012:stateMachine:proximate-us-east-1-catalog-refresh" }]);
+    expect(list.allowed).toBe(true);
+    const narrowed = prove(mutate(output, (stacks) => {
+      const own = resource(stacks, "indexer-us-east-1", "aws_iam_role_policy", "refresh/machine-own-runs");
+      editPolicy(own, "policy", (statements) => statements.map((statement) => ({ ...statement, Action: ["states:ListStateMachines"], Resource: "*" })));
+    }));
+    expect(calls(narrowed, "proximate-us-east-1-catalog-refresh", "states:ListExecutions")[0].allowed).toBe(false);
   });
 
   test("the refresh may create the data repository task it starts (fails on the code before the fix: the task's ARN was not granted)", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { bundleIndexer } from "../../../scripts/catalog/build";
 import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";
-import { startSeededS3, type SeededS3 } from "../../fixtures/catalog/fixtures";
+import { startFixtureS3 } from "../../fixtures/catalog/fixtures";
 import { startFakeOpenSearch, type FakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
 
 /** Runs `node -e code` in `cwd` with `env` and resolves to its stdout (rejects on a non-zero exit). */
@@ -21,12 +21,12 @@ function runNode(code: string, cwd: string, env: NodeJS.ProcessEnv): Promise<str
 
 describe("bundleIndexer", () => {
   let dir: string;
-  let s3: SeededS3;
+  let s3: Awaited<ReturnType<typeof startFixtureS3>>;
   let fake: FakeOpenSearch;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "catalog-bundle-"));
-    s3 = await startSeededS3();
+    s3 = await startFixtureS3();
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { join, resolve } from "path";
 import { Writable } from "stream";
 import { main, parseCli } from "../../../scripts/catalog/cli";
 import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";
-import { CMIP6_KEYS, ERA5_KEYS, startSeededS3, type SeededS3 } from "../../fixtures/catalog/fixtures";
+import { CMIP6_KEYS, ERA5_KEYS, startFixtureS3, startSeededS3, type SeededS3 } from "../../fixtures/catalog/fixtures";
 import { startFakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
 import type { CatalogDocument } from "../../../modules/catalog/types";
 
@@ -122,7 +122,7 @@ describe("catalog CLI argument errors", () => {
     const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/catalog/cli.ts", "--region", "mars-north-1", "--dataset", "era5", "--s3", "s3://era5-pds", "--path", "/era5"], {
       cwd: ROOT,
       encoding: "utf8",
-      timeout: 30_000,
+      timeout: 120_000,
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error: --region: got "mars-north-1": is not a known AWS Region/);
@@ -142,14 +142,20 @@ describe("catalog CLI against s3rver and a fake OpenSearch", () => {
   let s3: SeededS3;
   const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
+  // Printing lists each dataset in one S3-ordered listing (s3rver); indexing lists in shards,
+  // which needs S3's delimiter semantics (the stand-in).
+  let standIn: Awaited<ReturnType<typeof startFixtureS3>>;
+
   beforeAll(async () => {
     s3 = await startSeededS3();
+    standIn = await startFixtureS3();
     process.env.AWS_ACCESS_KEY_ID = LOCAL_S3_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = LOCAL_S3_CREDENTIALS.secretAccessKey;
   });
 
   afterAll(async () => {
     await s3.close();
+    await standIn.close();
     for (const [name, value] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret]] as const) {
       if (value === undefined) {
         delete process.env[name];
@@ -172,7 +178,7 @@ describe("catalog CLI against s3rver and a fake OpenSearch", () => {
   it("indexes into --opensearch, unsigned for an http URL, and prints the summary", async () => {
     const fake = await startFakeOpenSearch();
     try {
-      const { code, stdout, stderr } = await run([...ERA5_ARGS, "--endpoint", s3.endpoint, "--opensearch", fake.url, "--batch-size", "5"]);
+      const { code, stdout, stderr } = await run([...ERA5_ARGS, "--endpoint", standIn.endpoint, "--opensearch", fake.url, "--batch-size", "5"]);
       expect(code).toBe(0);
       const summary = JSON.parse(stdout);
       expect(summary).toMatchObject({ alias: "catalog-us-east-1", documents: 11, bulkRequests: 3, datasets: [{ name: "era5", objects: 26, documents: 11 }] });
@@ -208,7 +214,7 @@ describe("catalog CLI against s3rver and a fake OpenSearch", () => {
     const fake = await startFakeOpenSearch({ indices: ["catalog_us-east-1_20240101000000000"], aliases: { "catalog-us-east-1": ["catalog_us-east-1_20240101000000000"] } });
     fake.bulkFailure = { id: /QuickStart/, status: 400, type: "mapper_parsing_exception", reason: "bad document" };
     try {
-      const { code, stdout, stderr } = await run([...ERA5_ARGS, "--endpoint", s3.endpoint, "--opensearch", fake.url]);
+      const { code, stdout, stderr } = await run([...ERA5_ARGS, "--endpoint", standIn.endpoint, "--opensearch", fake.url]);
       expect(code).toBe(1);
       expect(stdout).toBe("");
       expect(stderr).toMatch(/error: bulk into index catalog_us-east-1_\d{17}: 1 item rejected; first: id "era5:QuickStart.ipynb" status 400: mapper_parsing_exception: bad document/);

@@ -1,6 +1,6 @@
-import { createHandler, parseEvent, START_RETRY } from "../../../scripts/catalog/lambda";
+import { createHandler, parseEvent, runTask, START_RETRY } from "../../../scripts/catalog/lambda";
 import { LOCAL_S3_CREDENTIALS } from "../../../scripts/catalog/local-s3";
-import { startSeededS3, type SeededS3 } from "../../fixtures/catalog/fixtures";
+import { startFixtureS3 } from "../../fixtures/catalog/fixtures";
 import { startFakeOpenSearch, type FakeOpenSearch } from "../../fixtures/catalog/fake-opensearch";
 
 const SIGNING_CREDENTIALS = { accessKeyId: "AKIDLAMBDA", secretAccessKey: "secret", sessionToken: "token" };
@@ -28,12 +28,12 @@ describe("parseEvent", () => {
 });
 
 describe("catalog indexer Lambda handler", () => {
-  let s3: SeededS3;
+  let s3: Awaited<ReturnType<typeof startFixtureS3>>;
   let fake: FakeOpenSearch;
   let events: Record<string, unknown>[];
 
   beforeAll(async () => {
-    s3 = await startSeededS3();
+    s3 = await startFixtureS3();
   });
 
   afterAll(async () => {
@@ -94,6 +94,23 @@ describe("catalog indexer Lambda handler", () => {
     const docs = [...fake.indices.get("catalog_us-east-1_20250601000000000")!.values()];
     expect(docs).toHaveLength(11);
     expect(docs.every((d) => String(d.lustre_path).startsWith("/lustre/era5/"))).toBe(true);
+  });
+
+  it("runs as the Fargate task: the event from INDEXER_EVENT, exit code 0, the result logged", async () => {
+    const env = { OPENSEARCH_ENDPOINT: fake.url, OPENSEARCH_REGION: "eu-west-2", S3_ENDPOINT: s3.endpoint, INDEXER_EVENT: JSON.stringify(CMIP6_EVENT) };
+    const code = await runTask(env, { getCredentials: async () => SIGNING_CREDENTIALS, s3Credentials: LOCAL_S3_CREDENTIALS, now: NOW, log: (event) => events.push({ ...event }) });
+    expect(code).toBe(0);
+    expect(events[events.length - 1]).toMatchObject({ event: "refresh-done", alias: "catalog-us-west-2", documents: 4 });
+    expect([...fake.aliases.get("catalog-us-west-2")!]).toEqual(["catalog_us-west-2_20250601000000000"]);
+  });
+
+  it("exits with 1 when the task's run fails, leaving the alias untouched", async () => {
+    const log = (event: Readonly<Record<string, unknown>>) => events.push({ ...event });
+    expect(await runTask({ OPENSEARCH_ENDPOINT: fake.url }, { log })).toBe(1);
+    expect(events[events.length - 1]).toEqual({ event: "refresh-failed", error: "INDEXER_EVENT: got nothing (missing): is not set; allowed: the indexer event as JSON: { region, mount, datasets }" });
+    expect(await runTask({ OPENSEARCH_ENDPOINT: fake.url, INDEXER_EVENT: "{not json" }, { log })).toBe(1);
+    expect(String(events[events.length - 1]!.error)).toMatch(/^INDEXER_EVENT: got "\{not json": is not JSON/);
+    expect([...fake.aliases.get("catalog-us-west-2")!]).toEqual(["catalog_us-west-2_20250501000000000"]);
   });
 
   it("fails when OPENSEARCH_ENDPOINT is not set", async () => {

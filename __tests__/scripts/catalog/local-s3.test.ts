@@ -26,7 +26,7 @@ describe("local S3", () => {
     }
     keys.push("pangeo-cmip6.csv");
     const server = await startLocalS3(dir, ["cmip6-pds"]);
-    const client = createS3Client({ region: "us-west-2", endpoint: server.endpoint, credentials: LOCAL_S3_CREDENTIALS });
+    const client = createS3Client({ region: "us-west-2", endpoint: server.endpoint, credentials: LOCAL_S3_CREDENTIALS, reader: "sdk" });
     try {
       const written = await seedLocalS3(dir, "cmip6-pds", keys.map((key) => ({ key, body: `body of ${key}` })), 16);
       expect(written).toBe(241);

@@ -31,6 +31,11 @@ export const CODE_SOURCES: readonly CodeSource[] = [
     typescript: ["scripts/catalog/lambda.ts"],
   },
   {
+    id: "catalog indexer task (the same bundle run as a program: runTask in scripts/catalog/lambda.ts)",
+    matches: (target) => target.kind === "ecs-task" && target.family.endsWith("-catalog-indexer"),
+    typescript: ["scripts/catalog/lambda.ts"],
+  },
+  {
     id: "the proximate helper in the notebook (scripts/python/proximate)",
     matches: (target) => target.kind === "notebook",
     python: ["scripts/python/proximate"],

@@ -37,6 +37,12 @@ export interface Wiring {
    * invocation: a call on such a resource happens while Terraform creates the invocation.
    */
   readonly invokedAtCreation?: ReadonlyMap<string, Address>;
+  /**
+   * Every input the deployment hands the code is in this wiring (a function's environment, its
+   * deploy-time invocations and the payloads of the state machines invoking it; a task's
+   * definition): a call whose resource must come from the inputs, and none names one, is never made.
+   */
+  readonly complete?: boolean;
 }
 
 /** Every string in a nested value. */
@@ -170,6 +176,14 @@ export function addCodeCall(derivation: Derivation, principal: PrincipalInfo, ca
   }
   // One call per candidate resource of its first resource type (e.g. one ListBucket per dataset).
   const variants = bindResources(derivation, principal.region, action.service, action.resourceTypes, call, wiring);
+  // The resources the call acts on: the required types, and S3's bucket or object (the Service
+  // Authorization Reference marks none of S3's required, though every S3 call names one).
+  const named = action.resourceTypes.filter((type) => type.required || (action.service === "s3" && (type.name === "bucket" || type.name === "object")));
+  const fromInputsOnly = named.length > 0 && named.every((type) => candidatesOf(derivation, principal.region, action.service, type.name, call, wiring).length === 0);
+  if (wiring.complete === true && fromInputsOnly) {
+    derivation.unreached.push({ principal: principal.name, problem: `${derivedFrom}: ${action.service}:${action.name} takes its ${named.map((type) => type.name).join("/")} from the code's inputs, and no input of this deployment names one` });
+    return;
+  }
   if (typeof variants === "string") {
     derivation.problems.push({ principal: principal.name, problem: `${derivedFrom}: ${action.service}:${action.name} ${variants}` });
     return;

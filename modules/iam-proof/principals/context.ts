@@ -60,6 +60,13 @@ export function blocks(value: unknown): Block[] {
 export class Derivation {
   public readonly calls: Call[] = [];
   public readonly problems: ModelProblem[] = [];
+  /**
+   * Calls in a principal's code whose resource comes only from its inputs, when every input the
+   * deployment hands that code is known and none names one: the deployment never makes them
+   * (e.g. the indexer function of a Region whose catalog runs as a Fargate task is only asked to
+   * start the pipeline). Reported, not evaluated.
+   */
+  public readonly unreached: ModelProblem[] = [];
   public readonly principals = new Map<string, PrincipalInfo>();
   /** Inputs resources receive at run time, by ARN (a state machine's Lambda payloads, ...). */
   public readonly inputs = new Map<string, unknown[]>();

@@ -14,8 +14,8 @@
 import { Address } from "../../reachability/references";
 import { Block } from "../../reachability/synth-output";
 import { scanPythonText } from "../code-scan";
-import { addCodeCall, addCodeCalls } from "./code";
-import { blocks, Derivation, PrincipalInfo, unknownId, where } from "./context";
+import { addCodeCall, addCodeCalls, domainsIn, stringsIn } from "./code";
+import { blocks, Derivation, parseS3Uri, PrincipalInfo, S3Location, unknownId, where } from "./context";
 
 const EXECUTION_ROLE_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
 const PULL_THROUGH_DOC = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html";
@@ -62,6 +62,35 @@ function settingsOf(containers: readonly Container[]): Record<string, string> {
   return settings;
 }
 
+/**
+ * Entry points of images whose command is only arguments: the AWS CLI image runs `aws`
+ * (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-docker.html).
+ */
+const IMAGE_ENTRY_POINTS: readonly { readonly image: RegExp; readonly entryPoint: readonly string[] }[] = [{ image: /(^|\/)aws-cli\/aws-cli(:|@|$)/, entryPoint: ["aws"] }];
+
+/** A container's full command line: its entry point (or its image's) and command. */
+function commandLine(container: Container): string {
+  const entryPoint = container.entryPoint ?? IMAGE_ENTRY_POINTS.find(({ image }) => image.test(container.image ?? ""))?.entryPoint ?? [];
+  return [...entryPoint, ...(container.command ?? [])].join(" ");
+}
+
+/** Every string a container's environment hands its code, JSON values opened (an indexer event). */
+function environmentStrings(containers: readonly Container[]): string[] {
+  const strings: string[] = [];
+  for (const { value } of containers.flatMap((container) => container.environment ?? [])) {
+    if (value === undefined || looksLikePython(value)) {
+      continue;
+    }
+    strings.push(value);
+    try {
+      stringsIn(JSON.parse(value), strings);
+    } catch {
+      // not JSON: the plain value is enough
+    }
+  }
+  return strings;
+}
+
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].*)?$/;
 
 /** The calls of every ECS task definition's roles. */
@@ -81,7 +110,7 @@ export function deriveEcsTasks(derivation: Derivation): void {
       continue;
     }
     const family = String(config.family ?? address.name);
-    const commands = containers.map((container) => [...(container.entryPoint ?? []), ...(container.command ?? [])].join(" "));
+    const commands = containers.map(commandLine);
     const execution = derivation.role(address.stack, config.execution_role_arn, label);
     if (execution !== undefined) {
       const principal = derivation.principal({ name: `${execution.caller.name} (execution role of task ${family})`, caller: execution.caller, region, derivedFrom: label });
@@ -95,7 +124,23 @@ export function deriveEcsTasks(derivation: Derivation): void {
       const principal = derivation.principal({ name: `${task.caller.name} (task role of task ${family})`, caller: task.caller, region, derivedFrom: label });
       derivation.assumedBy(task.caller, "ecs-tasks.amazonaws.com", region, label);
       const clusterName = clusterOf(derivation, address);
-      const wiring = { arns: [], s3: [], domains: [], settings: settingsOf(containers), ...(clusterName !== undefined ? { clusterName } : {}) };
+      // What the task definition hands the code: ARNs, S3 locations and catalog endpoints in its environment.
+      const strings = environmentStrings(containers);
+      const s3 = new Map<string, S3Location>();
+      for (const value of strings) {
+        const location = parseS3Uri(value);
+        if (location !== undefined) {
+          s3.set(`${location.bucket}/${location.prefix}`, location);
+        }
+      }
+      const wiring = {
+        arns: strings.filter((value) => value.startsWith("arn:")),
+        s3: [...s3.values()],
+        domains: domainsIn(derivation, strings),
+        settings: settingsOf(containers),
+        ...(clusterName !== undefined ? { clusterName } : {}),
+        complete: true,
+      };
       addCodeCalls(
         derivation,
         principal,

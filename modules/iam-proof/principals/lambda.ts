@@ -101,6 +101,7 @@ export function deriveLambdaFunctions(derivation: Derivation): void {
       s3: [...s3.values()],
       domains: domainsIn(derivation, strings),
       invokedAtCreation,
+      complete: true,
     });
   }
 }

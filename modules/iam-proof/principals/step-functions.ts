@@ -165,11 +165,16 @@ function sdkIntegration(derivation: Derivation, principal: PrincipalInfo, task: 
     derivation.problems.push({ principal: principal.name, problem: `${derivedFrom}: ${prefix}:${name} is not an IAM action; add the SDK service to SDK_SERVICE_PREFIX or the operation to ACTION_OF_OPERATION` });
     return;
   }
+  const parameters = withContextObject(task);
   const resources: Record<string, string> = {};
+  const alternatives = ALTERNATIVE_RESOURCES[`${action.service}:${action.name}`];
   for (const type of action.resourceTypes) {
-    const arn = resourceFromParameters(derivation, principal.region, action.service, type.name, task.parameters);
+    const arn = resourceFromParameters(derivation, principal.region, action.service, type.name, parameters);
     if (arn !== undefined) {
       resources[type.name] = arn;
+    } else if (alternatives?.includes(type.name) && alternatives.some((other) => resourceFromParameters(derivation, principal.region, action.service, other, parameters) !== undefined)) {
+      // The request names one of the alternatives: the other is not part of it.
+      continue;
     } else if (type.required) {
       // Created by the call, or chosen at run time: an identifier nobody knows before.
       resources[type.name] = fillFormat(derivation, principal.region, action.service, type.name, {});
@@ -182,6 +187,30 @@ function sdkIntegration(derivation: Derivation, principal: PrincipalInfo, task: 
     derivedFrom,
     doc: "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html",
   });
+}
+
+/**
+ * Resource types of which a request names exactly one, though the Service Authorization
+ * Reference marks each required: ListExecutions takes "either a mapRunArn or a
+ * stateMachineArn, but not both" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html).
+ */
+const ALTERNATIVE_RESOURCES: Readonly<Record<string, readonly string[]>> = {
+  "states:ListExecutions": ["maprun", "statemachine"],
+};
+
+/**
+ * The task's parameters with the context object's fixed values filled in: `$$.StateMachine.Id`
+ * is the ARN of the state machine running the task
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html).
+ */
+function withContextObject(task: TaskState): Json {
+  const out: Json = { ...task.parameters };
+  for (const [key, value] of Object.entries(task.parameters)) {
+    if (key.endsWith(".$") && value === "$$.StateMachine.Id") {
+      out[key.slice(0, -2)] = task.machine.arn;
+    }
+  }
+  return out;
 }
 
 /** An ARN format filled from literal parameters named like its variables; unknown ones get {@link unknownId}. */

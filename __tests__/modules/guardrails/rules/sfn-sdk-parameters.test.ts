@@ -11,7 +11,7 @@ const importTask = (parameters: Record<string, unknown>) => ({
 describe("SFN-SDK-PARAMETERS", () => {
   test("non-compliant on the definition before the fix: Paths of an import were file system paths, not S3 URIs", () => {
     // The definition as it was: refreshDefinition now refuses file system paths, so plant them.
-    const today = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds"], indexerArn: "arn:aws:lambda:x", indexerEvent: {} }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const today = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds"], indexer: { kind: "lambda", functionArn: "arn:aws:lambda:x", event: {} } }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     today.States.StartImport.Parameters.Paths = ["/era5"];
     expect(check(sfnSdkParameters, [machine(today)])).toMatchObject({
       status: "non-compliant",
@@ -20,7 +20,7 @@ describe("SFN-SDK-PARAMETERS", () => {
   });
 
   test("compliant with the fixed definition (the associations' S3 paths)", () => {
-    const fixed = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds", "${aws_fsx_data_repository_association.a.data_repository_path}"], indexerArn: "arn:aws:lambda:x", indexerEvent: {} });
+    const fixed = refreshDefinition({ fileSystemId: "${aws_fsx_lustre_file_system.fs.id}", repositoryPaths: ["s3://era5-pds", "${aws_fsx_data_repository_association.a.data_repository_path}"], indexer: { kind: "lambda", functionArn: "arn:aws:lambda:x", event: {} } });
     expect(check(sfnSdkParameters, [machine(fixed)]).status).toBe("compliant");
   });
 
@@ -44,5 +44,15 @@ describe("SFN-SDK-PARAMETERS", () => {
   test("an operation without a model here is reported, not passed", () => {
     const other = { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:listObjectsV2", Parameters: { Bucket: "b" }, End: true } } };
     expect(check(sfnSdkParameters, [machine(other)])).toMatchObject({ status: "non-compliant", problem: expect.stringContaining("s3:ListObjectsV2 has no request model here") });
+  });
+
+  test("members are PascalCase even where the service's model is camelCase (Step Functions' own ListExecutions)", () => {
+    const list = (parameters: Record<string, unknown>) => ({ StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:sfn:listExecutions", Parameters: parameters, End: true } } });
+    expect(check(sfnSdkParameters, [machine(list({ "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 2 }))]).status).toBe("compliant");
+    expect(check(sfnSdkParameters, [machine(list({ stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:x" }))])).toMatchObject({
+      status: "non-compliant",
+      problem: expect.stringContaining("Parameters.stateMachineArn: is not a member of ListExecutionsInput; allowed: StateMachineArn, StatusFilter, MaxResults"),
+    });
+    expect(check(sfnSdkParameters, [machine(list({ StateMachineArn: "arn:x", StatusFilter: "GOING" }))])).toMatchObject({ status: "non-compliant", problem: expect.stringContaining("Parameters.StatusFilter") });
   });
 });

@@ -1,4 +1,4 @@
-import { CatalogPipeline, catalogDocuments } from "../../../modules/catalog/pipeline";
+import { CatalogPipeline, catalogDocuments } from "../../../modules/catalog/dataset-documents";
 import { resolveDatasets } from "../../../modules/catalog/dataset";
 import { CMIP6_KEYS, ERA5_KEYS, cmip6Dataset, era5Dataset, readEntries } from "../../fixtures/catalog/fixtures";
 import type { CatalogDocument, ObjectEntry } from "../../../modules/catalog/types";
