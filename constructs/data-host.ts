@@ -107,6 +107,13 @@ export class DataHost extends Construct {
       // (hashicorp/terraform-provider-aws#43488).
       tags: { Name: `${props.namePrefix}-data-host` },
       dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,
+      // The instance's user_data is the template's (read back through DescribeInstanceAttribute).
+      // The provider stores it as a hash and hashes that hash again at every plan, a perpetual
+      // in-place update (hashicorp/terraform-provider-aws#30825). Ignoring it loses nothing: new
+      // user data is a new template version, and a new launch_template.version replaces the
+      // instance.
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceAttribute.html
+      lifecycle: { ignoreChanges: ["user_data"] },
     });
   }
 }

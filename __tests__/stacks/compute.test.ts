@@ -234,6 +234,17 @@ describe("worker pool", () => {
     expect(instance.root_block_device).toBeUndefined();
     expect(instance.ami).toBeUndefined();
   });
+
+  test("the data host ignores its read-back user_data: the provider re-hashes the stored hash at every plan (terraform-provider-aws#30825)", () => {
+    // Its user data lives in the launch template; a change there is a new template version, which
+    // replaces the instance. Without the ignore, every re-plan shows an in-place user_data update.
+    const stack = app.stack("pool-us-east-1");
+    const instance = stack.resource("aws_instance", "data-host/Default");
+    expect(instance.user_data).toBeUndefined();
+    expect(instance.lifecycle).toEqual({ ignore_changes: ["user_data"] });
+    expect(instance.launch_template.version).toContain(".latest_version}");
+    expect(stack.resource("aws_launch_template", "data-host/launch-template").user_data).toContain("base64encode(");
+  });
 });
 
 describe("scheduler", () => {
