@@ -94,7 +94,7 @@ function provenance(saved: SavedFigures): string {
 function range(values: readonly number[], format: (v: number) => string): string {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return format(lo) === format(hi) ? format(lo) : `${format(lo)}-${format(hi)}`.replace(/ s-/, "-");
+  return format(lo) === format(hi) ? format(lo) : `${format(lo)}-${format(hi)}`.replace(/ s-/, "-").replace(/-\$/, "-");
 }
 
 /** The cost block: idle monthly estimate per Region and the price of a worker-host hour, per topology. */
@@ -104,7 +104,8 @@ export function renderCost(topologies: readonly { readonly name: string; readonl
       const total = estimate.lines.filter((l) => l.region === region).reduce((sum, l) => sum + l.monthlyUsd, 0);
       return `${region} ${usd(total)}`;
     });
-    const hours = [...new Set(estimate.hostHours.map((h) => `${h.instanceType} ${usdCents(h.hourlyUsd)}`))];
+    const types = [...new Set(estimate.hostHours.map((h) => h.instanceType))];
+    const hours = types.map((type) => `${type} ${range(estimate.hostHours.filter((h) => h.instanceType === type).map((h) => h.hourlyUsd), usdCents)}`);
     return `| ${name} | **${usd(estimate.fixedMonthlyUsd)}** | ${perRegion.join(", ")} | ${hours.join(", ")} |`;
   });
   const first = topologies[0]?.estimate;
