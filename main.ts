@@ -1,8 +1,9 @@
-import { resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { App } from "cdktf";
 import { loadConfigSource } from "./modules/config/load";
 import { resolveTopology, DEFAULTS } from "./modules/config/topology";
 import { parseConfig } from "./modules/config/validate";
+import { AWS_ENDPOINT_ENV, parseAwsEndpoint } from "./modules/emulation/aws-endpoint";
 import { InputError } from "./modules/errors";
 import { ensureIndexerBundle } from "./scripts/lib/indexer-bundle";
 import { ensureNotebookBundle } from "./scripts/lib/notebook-bundle";
@@ -13,7 +14,8 @@ import { buildTopology } from "./stacks/topology";
 /**
  * The app: read the topology config (PROXIMATE_CONFIG or cdktf.json), validate it once, and
  * only then create the app, so that an invalid config writes nothing and a previous
- * cdktf.out stays intact.
+ * cdktf.out stays intact. `PROXIMATE_AWS_ENDPOINT` (test-only) points every stack at an emulated
+ * AWS API; unset, it changes nothing in the output.
  */
 function main(): void {
   // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
@@ -22,9 +24,11 @@ function main(): void {
   process.setSourceMapsEnabled(false);
   const projectDir = process.cwd();
   let topology;
+  let awsEndpoint;
   try {
     const source = loadConfigSource(process.env, projectDir);
     topology = resolveTopology(parseConfig(source.raw, source.description));
+    awsEndpoint = parseAwsEndpoint(process.env[AWS_ENDPOINT_ENV]);
   } catch (error) {
     if (error instanceof InputError) {
       process.stderr.write(`${error.message}\n`);
@@ -36,9 +40,10 @@ function main(): void {
     topology.state.backend === "local" ? topology.state.directory ?? DEFAULTS.localStateDirectory : DEFAULTS.localStateDirectory;
   const app = new App();
   const stacks = buildTopology(app, topology, {
-    localStateDirectory: resolve(projectDir, stateDirectory),
+    localStateDirectory: fromStackDirectory(app.outdir, projectDir, stateDirectory),
     indexerArchive: ensureIndexerBundle(projectDir),
     notebookArchive: ensureNotebookBundle(projectDir),
+    awsEndpoint,
     // End-of-support guardrails judge against today unless a run fixes the date (tests, reviews).
     today: process.env.PROXIMATE_TODAY,
     clusterCode: readClusterCode(projectDir),
@@ -59,6 +64,18 @@ function main(): void {
       localStateDirectory: resolve(projectDir, DEFAULTS.localStateDirectory),
     });
   }
+}
+
+/**
+ * A local state directory as Terraform sees it from a stack's directory (`<outdir>/stacks/<stack>`,
+ * the same depth for every stack): relative, so that moving the checkout keeps the paths valid.
+ * An absolute directory in the config stays absolute.
+ */
+function fromStackDirectory(outdir: string, projectDir: string, directory: string): string {
+  if (isAbsolute(directory)) {
+    return directory;
+  }
+  return relative(join(resolve(projectDir, outdir), "stacks", "any-stack"), resolve(projectDir, directory));
 }
 
 main();

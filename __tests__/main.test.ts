@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { generateConfig } from "../modules/config/generate";
 
 const projectDir = resolve(__dirname, "..");
@@ -75,5 +75,29 @@ describe("the app (main.ts through scripts/app.js, as cdktf synth runs it)", () 
     expect(result.status).not.toBe(0);
     expect(`${result.stdout}${result.stderr}`).toContain("workers: got []: has the wrong number of worker Regions");
     expect(readFileSync(join(outdir, "stacks", "network-eu-west-2", "cdk.tf.json"), "utf8")).toBe('{"previous": true}');
+  });
+
+  test("local state paths are relative to each stack's directory, so the checkout can move", () => {
+    const outdir = mkdtempSync(join(projectDir, "cdktf.outdir.local-"));
+    const config = { ...generateConfig(1), state: { backend: "local" } };
+    const result = runApp({ PROXIMATE_CONFIG: writeConfig(config), CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(0);
+    const stackDir = join(outdir, "stacks", "peering-us-east-1");
+    const json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+    const local = json.terraform.backend.local.path as string;
+    expect(local).toBe("../../../terraform-state/peering-us-east-1.tfstate");
+    expect(resolve(stackDir, local)).toBe(join(projectDir, "terraform-state", "peering-us-east-1.tfstate"));
+    const remote = json.data.terraform_remote_state["cross-stack-reference-input-network-eu-west-2"].config.path as string;
+    expect(isAbsolute(remote)).toBe(false);
+    expect(resolve(stackDir, remote)).toBe(join(projectDir, "terraform-state", "network-eu-west-2.tfstate"));
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test("a local state directory given as an absolute path stays absolute", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "proximate-out-"));
+    const config = { ...generateConfig(1), state: { backend: "local", directory: "/srv/proximate-state" } };
+    expect(runApp({ PROXIMATE_CONFIG: writeConfig(config), CDKTF_OUTDIR: outdir }).status).toBe(0);
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "network-us-east-1", "cdk.tf.json"), "utf8"));
+    expect(json.terraform.backend.local.path).toBe("/srv/proximate-state/network-us-east-1.tfstate");
   });
 });

@@ -53,6 +53,10 @@ export class DashboardLoadBalancer extends Construct {
     this.accessLogs = new SecureBucket(this, "access-logs", {
       // S3 bucket_prefix: at most 37 characters (63 less Terraform's 26-character suffix).
       bucketPrefix: fitName(props.namePrefix, "dash-logs-", 37),
+      // Only access logs (and the test object Elastic Load Balancing writes when logging is
+      // enabled): destroyed with the stack.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+      forceDestroy: true,
       extraPolicyStatements: (bucketArn) => [
         {
           Sid: "LoadBalancerAccessLogs",

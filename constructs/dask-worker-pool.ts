@@ -275,6 +275,11 @@ export class DaskWorkerPool extends Construct {
       launchTemplate: { id: launchTemplate.id, version: "$Latest" },
       // The capacity provider's managed termination protection needs instances protected.
       protectFromScaleIn: true,
+      // ...and protected instances are never terminated by lowering the capacity, so destroying the
+      // group must force it: DeleteAutoScalingGroup refuses while instances remain, and the
+      // provider's drain would wait out its timeout. Force-deleting terminates them with the group.
+      // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html
+      forceDelete: true,
       tag: [{ key: "AmazonECSManaged", value: "true", propagateAtLaunch: true }],
       lifecycle: { ignoreChanges: ["desired_capacity"] },
       dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,

@@ -101,7 +101,10 @@ export class DataHost extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       associatePublicIpAddress: false,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-      rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
+      // No root_block_device here: the launch template's mapping encrypts and sizes the root volume.
+      // With one, the provider looks the image up (DescribeImages) to learn the root device name,
+      // and the template's `resolve:ssm:` image is no AMI id: InvalidAMIID.Malformed
+      // (hashicorp/terraform-provider-aws#43488).
       tags: { Name: `${props.namePrefix}-data-host` },
       dependsOn: props.dataDependencies ? [...props.dataDependencies] : undefined,
     });

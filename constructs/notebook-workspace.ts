@@ -66,7 +66,8 @@ export class NotebookWorkspace extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
     });
-    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: fitName(props.namePrefix, "notebook-", 37), kmsKeyArn: this.key.arn });
+    // Holds only the bundle this stack uploads: destroyed with the stack.
+    this.bucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: fitName(props.namePrefix, "notebook-", 37), kmsKeyArn: this.key.arn, forceDestroy: true });
     const bundle = new TerraformAsset(this, "bundle", { path: props.bundleArchive, type: AssetType.FILE });
     const objectKey = `bundles/${bundle.assetHash}.zip`;
     const object = new S3Object(this, "bundle-object", {

@@ -25,6 +25,14 @@ export interface SecureBucketProps {
    */
   readonly preventDestroy?: boolean;
   /**
+   * Let `terraform destroy` delete the bucket with its objects (and every version of them): for
+   * buckets that hold only what the stack or AWS writes (access logs, bundles), which would
+   * otherwise stop the stack's destroy with `BucketNotEmpty`.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html
+   * @default false: the bucket must be emptied first
+   */
+  readonly forceDestroy?: boolean;
+  /**
    * Encrypt with this KMS key instead of S3-managed keys.
    * @default SSE-S3 (AES256)
    */
@@ -51,9 +59,13 @@ export class SecureBucket extends Construct {
     if ((props.bucketName === undefined) === (props.bucketPrefix === undefined)) {
       throw new Error(`SecureBucket ${id}: give exactly one of bucketName and bucketPrefix`);
     }
+    if (props.preventDestroy && props.forceDestroy) {
+      throw new Error(`SecureBucket ${id}: preventDestroy and forceDestroy contradict each other; give at most one`);
+    }
     this.bucket = new S3Bucket(this, "Default", {
       bucket: props.bucketName,
       bucketPrefix: props.bucketPrefix,
+      forceDestroy: props.forceDestroy ? true : undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     new S3BucketOwnershipControls(this, "ownership", {

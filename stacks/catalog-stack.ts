@@ -1,3 +1,4 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { CatalogDomain } from "../constructs/catalog-domain";
 import { stackName } from "../modules/naming";
@@ -29,6 +30,10 @@ export class CatalogStack extends RegionStack {
       clientCidrs: Object.fromEntries(topology.regions.map((r) => [r.role === "client" ? "client" : r.region, r.cidr])),
       principalArns: [props.identity.notebookRole.arn, ...[...props.identity.indexerRoles.values()].map((role) => role.arn)],
       logRetentionDays: topology.logRetentionDays,
+    });
+    new TerraformOutput(this, "catalog-endpoint", {
+      description: "Dataset catalog (OpenSearch, SigV4; aliases catalog-<region>), reachable from the notebook and the indexers",
+      value: `https://${this.catalog.domain.endpoint}`,
     });
   }
 }

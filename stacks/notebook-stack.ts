@@ -1,3 +1,4 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { NotebookWorkspace } from "../constructs/notebook-workspace";
 import { stackName } from "../modules/naming";
@@ -38,6 +39,17 @@ export class NotebookStack extends RegionStack {
       catalogDomainName: topology.catalog.domainName,
       instanceType: topology.notebook.instanceType,
       volumeSizeGiB: topology.notebook.volumeSizeGiB,
+    });
+    const instance = this.workspace.instance;
+    new TerraformOutput(this, "notebook-name", { description: "Notebook instance", value: instance.name });
+    new TerraformOutput(this, "notebook-url", {
+      description: "Notebook URL (signs in through the AWS console, or open it with the command below)",
+      value: `https://${instance.url}`,
+    });
+    // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePresignedNotebookInstanceUrl.html
+    new TerraformOutput(this, "notebook-open-command", {
+      description: "Open the notebook: a presigned URL, valid for 5 minutes (needs sagemaker:CreatePresignedNotebookInstanceUrl)",
+      value: `aws sagemaker create-presigned-notebook-instance-url --region ${props.region} --notebook-instance-name ${instance.name} --query AuthorizedUrl --output text`,
     });
   }
 }

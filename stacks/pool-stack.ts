@@ -1,3 +1,4 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { DaskWorkerPool } from "../constructs/dask-worker-pool";
 import { DataHost } from "../constructs/data-host";
@@ -5,7 +6,7 @@ import { ImageCache } from "../constructs/image-cache";
 import { LustreFileSystem } from "../constructs/lustre-file-system";
 import { RegionPlan } from "../modules/config/topology";
 import { ClusterCode, metricNamespace } from "../modules/compute/scaling";
-import { stackName } from "../modules/naming";
+import { poolName, stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
 import { RegionStack, RegionStackProps } from "./region-stack";
 
@@ -79,6 +80,22 @@ export class PoolStack extends RegionStack {
         dataDependencies: [...this.lustre.associations.values()],
       });
       this.lustre.allowClient("data-host", this.dataHost.securityGroup);
+    }
+
+    new TerraformOutput(this, "dask-pool", {
+      description: `Dask resource of this Region's workers: client.compute(..., resources={"${poolName(plan.region)}": 1})`,
+      value: poolName(plan.region),
+    });
+    new TerraformOutput(this, "datasets", {
+      description: "Datasets on the Region's Lustre file system, as the workers see them",
+      value: plan.datasets.map((d) => `${this.lustre.mount.mountPoint ?? "/fsx"}${d.path} <- ${d.s3}`).join(", "),
+    });
+    if (this.dataHost !== undefined) {
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html
+      new TerraformOutput(this, "data-host-session", {
+        description: "Shell on the Region's data host (SSM Session Manager; needs the Session Manager plugin)",
+        value: `aws ssm start-session --region ${plan.region} --target ${this.dataHost.instance.id}`,
+      });
     }
   }
 }

@@ -2,6 +2,8 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformSt
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Topology } from "../modules/config/topology";
+import { emulatedBackendConfig } from "../modules/emulation/aws-endpoint";
+import { pointProviderAtEmulator } from "./emulated-aws";
 
 /** Where a stack keeps its Terraform state. */
 export type StateLocation =
@@ -15,6 +17,12 @@ export interface RegionStackProps {
   /** The one Region this stack deploys into. */
   readonly region: string;
   readonly state: StateLocation;
+  /**
+   * Test-only: an emulated AWS API (`http://127.0.0.1:<port>`) that the provider, the S3
+   * backend and the remote-state readers talk to, with fake credentials.
+   * @default - AWS itself (nothing emulation-related is synthesized)
+   */
+  readonly awsEndpoint?: string;
 }
 
 /**
@@ -46,7 +54,10 @@ export abstract class RegionStack extends TerraformStack {
         },
       ],
     });
-    configureBackend(this, name, props.state);
+    if (props.awsEndpoint !== undefined) {
+      pointProviderAtEmulator(this, this.provider, props.awsEndpoint);
+    }
+    configureBackend(this, name, props.state, props.awsEndpoint);
   }
 
   /** Prefix of this stack's resource names: `<topology>-<region>`. */
@@ -55,14 +66,19 @@ export abstract class RegionStack extends TerraformStack {
   }
 }
 
-/** Points a stack at its state: S3 (encrypted, with Terraform's native lock file), a local file, or its own Terraform Cloud workspace. */
-export function configureBackend(stack: TerraformStack, name: string, state: StateLocation): void {
+/**
+ * Points a stack at its state: S3 (encrypted, with Terraform's native lock file), a local file, or
+ * its own Terraform Cloud workspace. With `awsEndpoint` (test-only) the S3 backend, and every
+ * remote-state reader cdktf derives from it, uses the emulated S3.
+ */
+export function configureBackend(stack: TerraformStack, name: string, state: StateLocation, awsEndpoint?: string): void {
   if (state.backend === "s3") {
     const backend = new S3Backend(stack, {
       bucket: state.bucket,
       key: `${state.keyPrefix}/${name}.tfstate`,
       region: state.region,
       encrypt: true,
+      ...(awsEndpoint !== undefined ? emulatedBackendConfig(awsEndpoint) : {}),
     });
     // Terraform 1.10+ native S3 locking; cdktf 0.21's S3BackendConfig has no field for it yet.
     backend.addOverride("use_lockfile", true);

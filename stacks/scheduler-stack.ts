@@ -1,7 +1,9 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { DashboardLoadBalancer } from "../constructs/dashboard-load-balancer";
 import { DaskScheduler } from "../constructs/dask-scheduler";
 import { ImageCache } from "../constructs/image-cache";
+import { SCHEDULER_PORT } from "../modules/compute/dask";
 import { ClusterCode, schedulerScalingSettings } from "../modules/compute/scaling";
 import { stackName } from "../modules/naming";
 import { NetworkStack } from "./network-stack";
@@ -59,6 +61,24 @@ export class SchedulerStack extends RegionStack {
       dashboard: this.dashboard,
       logRetentionDays: topology.logRetentionDays,
       scaling: scaling && { settings: scaling, code: props.clusterCode.schedulerScaling },
+    });
+
+    // What a user needs after the deploy (`npm run outputs`).
+    new TerraformOutput(this, "dask-scheduler", {
+      description: "Dask scheduler address (resolves in every Region of the topology): Client(...)",
+      value: `tcp://${topology.schedulerDnsName}:${SCHEDULER_PORT}`,
+    });
+    const publicDashboard = topology.dashboard.public;
+    new TerraformOutput(this, "dashboard-url", {
+      description: "Dask dashboard",
+      value: `${publicDashboard ? "https" : "http"}://${this.dashboard.loadBalancer.dnsName}/status`,
+    });
+    new TerraformOutput(this, "dashboard-access", {
+      description: "How to reach the dashboard",
+      value: publicDashboard
+        ? "internet-facing load balancer, HTTPS only (dashboard.public)"
+        : `internal load balancer: only from inside the client VPC ${topology.client.cidr}, e.g. a terminal of the notebook instance ` +
+          "(curl the URL), or your workstation over a VPN or Direct Connect into that VPC; nothing else can reach it",
     });
   }
 }

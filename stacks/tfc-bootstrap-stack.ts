@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
@@ -21,7 +21,7 @@ export interface TfcBootstrapStackProps {
   readonly project?: string;
   readonly workspacePrefix: string;
   readonly hostname: string;
-  /** Directory of this stack's own (local) state. */
+  /** Directory of this stack's own (local) state, as Terraform sees it from the stack's directory. */
   readonly localStateDirectory: string;
 }
 
@@ -84,13 +84,15 @@ export class TfcBootstrapStack extends TerraformStack {
 
 /**
  * Synthesizes the bootstrap from an app's synthesized output into `<outdir>/tfc-bootstrap`
- * (its own manifest, so `cdktf deploy '*'` of the app never touches it).
+ * (its own manifest, so `cdktf deploy '*'` of the app never touches it). `localStateDirectory` is
+ * absolute here; the stack refers to it relative to its own directory, so the checkout can move.
  */
 export function synthesizeTfcBootstrap(outdir: string, props: Omit<TfcBootstrapStackProps, "manifest">): string {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
   const bootstrapDir = join(outdir, TFC_BOOTSTRAP_STACK);
   const app = new App({ outdir: bootstrapDir });
-  new TfcBootstrapStack(app, { ...props, manifest });
+  const stackDir = join(bootstrapDir, "stacks", TFC_BOOTSTRAP_STACK);
+  new TfcBootstrapStack(app, { ...props, manifest, localStateDirectory: relative(stackDir, props.localStateDirectory) });
   app.synth();
   return bootstrapDir;
 }

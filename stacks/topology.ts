@@ -13,11 +13,13 @@ import { PoolStack } from "./pool-stack";
 import { RegionStack, StateLocation } from "./region-stack";
 import { AcceptedPeering, RoutesStack } from "./routes-stack";
 import { SchedulerStack } from "./scheduler-stack";
-import { StateStack } from "./state-stack";
 
 /** Options that come from the environment, resolved by main.ts. */
 export interface BuildOptions {
-  /** Absolute directory for local state files (the bootstrap stack, or every stack with `backend: "local"`). */
+  /**
+   * Directory of the local state files with `backend: "local"`, as Terraform sees it from each
+   * stack's directory (relative, so that the checkout can move: main.ts derives it).
+   */
   readonly localStateDirectory: string;
   /** Zip of the bundled catalog indexer (scripts/lib/indexer-bundle.ts). */
   readonly indexerArchive: string;
@@ -30,6 +32,11 @@ export interface BuildOptions {
   /** Zip of the notebook bundle (scripts/lib/notebook-bundle.ts). */
   readonly notebookArchive: string;
   /**
+   * Test-only: every stack talks to this emulated AWS API (PROXIMATE_AWS_ENDPOINT).
+   * @default - AWS itself
+   */
+  readonly awsEndpoint?: string;
+  /**
    * The date the guardrails judge support windows against (ISO `YYYY-MM-DD`).
    * @default - the current UTC date
    */
@@ -40,7 +47,6 @@ export interface BuildOptions {
 
 /** Every stack of a topology, keyed by Region. */
 export interface ProximateStacks {
-  readonly state?: StateStack;
   readonly network: ReadonlyMap<string, NetworkStack>;
   readonly peering: ReadonlyMap<string, PeeringStack>;
   readonly accept: ReadonlyMap<string, AcceptStack>;
@@ -54,7 +60,7 @@ export interface ProximateStacks {
   /** The guardrails checking every stack at synth; write their report after app.synth(). */
   readonly guardrails: Guardrails;
   /** Every stack in creation order. */
-  readonly all: readonly (RegionStack | StateStack)[];
+  readonly all: readonly RegionStack[];
 }
 
 function stateLocation(topology: Topology, options: BuildOptions): StateLocation {
@@ -98,28 +104,15 @@ function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T 
  * `notebook-<client>` (slow: SageMaker) needs only the client network and the identity roles:
  * it finds the catalog domain by name at run time, so no path holds two slow stacks
  * (modules/review/slow-stacks.ts checks that).
- * With an S3 backend, the `state` bootstrap stack comes first.
+ * The S3 state bucket is not a stack of the app: `npm run bootstrap` creates it (with the
+ * account's service-linked roles) before the first `cdktf deploy '*'`, and `cdktf destroy '*'`
+ * never touches it (scripts/deploy/bootstrap.ts, stacks/state-stack.ts).
  */
 export function buildTopology(app: App, topology: Topology, options: BuildOptions): ProximateStacks {
   const state = stateLocation(topology, options);
-  const all: (RegionStack | StateStack)[] = [];
-  let stateStack: StateStack | undefined;
-  if (topology.state.backend === "s3") {
-    stateStack = new StateStack(app, {
-      topologyName: topology.name,
-      bucket: topology.state.bucket,
-      region: topology.state.region,
-      localStateDirectory: options.localStateDirectory,
-      tags: topology.tags,
-      allowedAccountIds: topology.allowedAccountIds,
-    });
-    all.push(stateStack);
-  }
-  const common = { topology, state };
+  const all: RegionStack[] = [];
+  const common = { topology, state, awsEndpoint: options.awsEndpoint };
   const track = <T extends RegionStack>(stack: T): T => {
-    if (stateStack !== undefined) {
-      stack.addDependency(stateStack);
-    }
     all.push(stack);
     return stack;
   };
@@ -214,5 +207,5 @@ export function buildTopology(app: App, topology: Topology, options: BuildOption
 
   const guardrails = applyGuardrails(app, { allowPublicDashboard: topology.dashboard.public, today: options.today });
 
-  return { state: stateStack, network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, guardrails, all };
+  return { network, peering, accept, routes, scheduler, pools, identity, catalog, indexers, notebook, guardrails, all };
 }

@@ -49,7 +49,7 @@ describe.each([
   test("worker pools and the scheduler depend only on their own Region's network stack", () => {
     for (const name of app.stackNames().filter((n) => n.startsWith("pool-") || n.startsWith("scheduler-"))) {
       const region = name.replace(/^(pool|scheduler)-/, "");
-      expect([...app.manifest.stacks[name].dependencies].sort()).toEqual([`network-${region}`, "state"]);
+      expect([...app.manifest.stacks[name].dependencies].sort()).toEqual([`network-${region}`]);
     }
   });
 
@@ -100,6 +100,14 @@ describe("worker pool", () => {
     const stack = app.stack("pool-us-east-1");
     expect(stack.resource("aws_autoscaling_group", "workers/asg")).toMatchObject({ min_size: 0, max_size: 12, protect_from_scale_in: true });
     expect(stack.resource("aws_ecs_capacity_provider", "workers/capacity").auto_scaling_group_provider.managed_scaling).toMatchObject({ status: "ENABLED", target_capacity: 100 });
+  });
+
+  test("teardown: the group's scale-in protected instances go with it (force_delete), also under managed termination protection", () => {
+    // Protected instances are never terminated by lowering the capacity, and DeleteAutoScalingGroup
+    // refuses while instances remain: without force_delete, `cdktf destroy` stalls on a used pool.
+    const stack = app.stack("pool-us-east-1");
+    expect(stack.resource("aws_autoscaling_group", "workers/asg")).toMatchObject({ protect_from_scale_in: true, force_delete: true });
+    expect(stack.resource("aws_ecs_capacity_provider", "workers/capacity").auto_scaling_group_provider.managed_termination_protection).toBe("ENABLED");
   });
 
   test("demand scaling: an alarm on the scheduler's DesiredTasks invokes an ExactCapacity step policy on the service, from zero", () => {
@@ -206,12 +214,25 @@ describe("worker pool", () => {
   test("the data host is SSM-managed, IMDSv2, encrypted, without public IP or inbound rules; off when configured", () => {
     const stack = app.stack("pool-us-east-1");
     const instance = stack.resource("aws_instance", "data-host/Default");
-    expect(instance).toMatchObject({ associate_public_ip_address: false, metadata_options: { http_tokens: "required" }, root_block_device: { encrypted: true } });
+    expect(instance).toMatchObject({ associate_public_ip_address: false, metadata_options: { http_tokens: "required" } });
+    const template = stack.resource("aws_launch_template", "data-host/launch-template");
+    expect(instance.launch_template.id).toBe(`\${${stack.address("aws_launch_template", "data-host/launch-template")}.id}`);
+    expect(template.block_device_mappings).toEqual([{ device_name: "/dev/xvda", ebs: { volume_size: 30, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } }]);
     expect(instance.key_name).toBeUndefined();
     expect(Object.values(stack.resources("aws_vpc_security_group_ingress_rule")).filter((r) => String(r.security_group_id).includes("data-host"))).toEqual([]);
     const without = synthApp(editedConfig((c) => { c.workers[0].dataHost = false; }) as ProximateConfig);
     expect(without.stack("pool-us-east-1").resources("aws_instance")).toEqual({});
     expect(Object.keys(without.stack("pool-us-west-2").resources("aws_instance"))).toHaveLength(1);
+  });
+
+  test("the data host declares no root_block_device: its image is `resolve:ssm:` in the launch template (terraform-provider-aws#43488)", () => {
+    // With root_block_device the provider calls DescribeImages with the launch template's image id
+    // to learn the root device name; `resolve:ssm:...` is no AMI id: InvalidAMIID.Malformed at apply.
+    const stack = app.stack("pool-us-east-1");
+    expect(stack.resource("aws_launch_template", "data-host/launch-template").image_id).toMatch(/^resolve:ssm:/);
+    const instance = stack.resource("aws_instance", "data-host/Default");
+    expect(instance.root_block_device).toBeUndefined();
+    expect(instance.ami).toBeUndefined();
   });
 });
 

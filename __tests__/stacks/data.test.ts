@@ -221,9 +221,9 @@ describe("nightly refresh and catalog", () => {
 
   test("the indexer stacks are the last wave: after their Region's pool and the catalog domain", () => {
     expect([...app.manifest.stacks["indexer-us-east-1"].dependencies].sort()).toEqual(
-      ["catalog-eu-west-2", "identity-eu-west-2", "network-us-east-1", "pool-us-east-1", "state"],
+      ["catalog-eu-west-2", "identity-eu-west-2", "network-us-east-1", "pool-us-east-1"],
     );
-    expect([...app.manifest.stacks["catalog-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2", "state"]);
+    expect([...app.manifest.stacks["catalog-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2"]);
   });
 
   test("the catalog is an OpenSearch 2.x domain in the client VPC, zone-aware, encrypted, HTTPS with TLS 1.2+", () => {

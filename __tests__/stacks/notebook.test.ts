@@ -98,6 +98,6 @@ describe("notebook stack", () => {
   });
 
   test("it waits for neither the catalog stack nor the scheduler stack", () => {
-    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2", "state"]);
+    expect([...app.manifest.stacks["notebook-eu-west-2"].dependencies].sort()).toEqual(["identity-eu-west-2", "network-eu-west-2"]);
   });
 });

@@ -28,7 +28,7 @@ function synthCloud(config: ProximateConfig) {
       clusterCode: readClusterCode(projectDir),
     });
     app.synth();
-    const bootstrapDir = synthesizeTfcBootstrap(outdir, { organization: "weather-org", project: "Proximate", workspacePrefix: "proximate-", hostname: "app.terraform.io", localStateDirectory: "/state" });
+    const bootstrapDir = synthesizeTfcBootstrap(outdir, { organization: "weather-org", project: "Proximate", workspacePrefix: "proximate-", hostname: "app.terraform.io", localStateDirectory: join(outdir, "terraform-state") });
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
     const read = (dir: string, stack: string) => JSON.parse(readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const stacks = new Map(Object.keys(manifest.stacks).map((name) => [name, read(outdir, name)]));
@@ -82,8 +82,9 @@ describe.each([
     }
   });
 
-  test("the bootstrap uses the pinned prebuilt tfe provider and keeps its own state locally", () => {
+  test("the bootstrap uses the pinned prebuilt tfe provider and keeps its own state locally, at a path relative to its directory", () => {
     expect(result.bootstrap.terraform.required_providers.tfe).toEqual({ source: "hashicorp/tfe", version: "0.71.0" });
-    expect(result.bootstrap.terraform.backend).toEqual({ local: { path: "/state/tfc-bootstrap.tfstate" } });
+    // <outdir>/tfc-bootstrap/stacks/tfc-bootstrap -> <outdir>/terraform-state: moving the checkout keeps it valid.
+    expect(result.bootstrap.terraform.backend).toEqual({ local: { path: "../../../terraform-state/tfc-bootstrap.tfstate" } });
   });
 });

@@ -9,7 +9,7 @@ describe("default topology", () => {
     app = synthApp(defaultConfig());
   });
 
-  test("has one stack per Region role, plus the state bootstrap", () => {
+  test("has one stack per Region role, and no state bootstrap (npm run bootstrap creates the bucket)", () => {
     expect(app.stackNames()).toEqual([
       "accept-eu-west-2",
       "accept-us-east-1",
@@ -29,17 +29,16 @@ describe("default topology", () => {
       "routes-us-east-1",
       "routes-us-west-2",
       "scheduler-eu-west-2",
-      "state",
     ]);
   });
 
   test("the stack graph deploys in waves: network, peering, accept, routes", () => {
     const deps = (name: string) => [...app.manifest.stacks[name].dependencies].sort();
-    expect(deps("network-eu-west-2")).toEqual(["state"]);
-    expect(deps("network-us-east-1")).toEqual(["state"]);
-    expect(deps("peering-us-west-2")).toEqual(["network-eu-west-2", "network-us-east-1", "network-us-west-2", "state"]);
-    expect(deps("accept-eu-west-2")).toEqual(["peering-us-east-1", "peering-us-west-2", "state"]);
-    expect(deps("routes-us-west-2")).toEqual(["accept-eu-west-2", "accept-us-east-1", "network-us-west-2", "state"]);
+    expect(deps("network-eu-west-2")).toEqual([]);
+    expect(deps("network-us-east-1")).toEqual([]);
+    expect(deps("peering-us-west-2")).toEqual(["network-eu-west-2", "network-us-east-1", "network-us-west-2"]);
+    expect(deps("accept-eu-west-2")).toEqual(["peering-us-east-1", "peering-us-west-2"]);
+    expect(deps("routes-us-west-2")).toEqual(["accept-eu-west-2", "accept-us-east-1", "network-us-west-2"]);
   });
 
   test.each([
@@ -54,7 +53,7 @@ describe("default topology", () => {
   });
 
   test("every Region stack keeps its own encrypted, locked state in S3", () => {
-    for (const name of app.stackNames().filter((n) => n !== "state")) {
+    for (const name of app.stackNames()) {
       expect(app.stack(name).json.terraform.backend.s3).toEqual({
         bucket: "proximate-tfstate-example",
         key: `proximate/${name}.tfstate`,
@@ -156,7 +155,7 @@ describe("generated topologies", () => {
   test("network stacks of different Regions never depend on each other", () => {
     const app = synthApp(generateConfig(5));
     for (const name of app.stackNames().filter((n) => n.startsWith("network-"))) {
-      expect(app.manifest.stacks[name].dependencies).toEqual(["state"]);
+      expect(app.manifest.stacks[name].dependencies).toEqual([]);
     }
   });
 

@@ -45,7 +45,7 @@ export function topologyDiagram(manifest: Manifest, read: StackReader): string {
   for (const name of Object.keys(manifest.stacks).sort()) {
     const stack = read(name);
     const region = stack.provider?.aws?.[0]?.region as string | undefined;
-    if (region === undefined || name === "state") {
+    if (region === undefined) {
       continue;
     }
     const b = box(region);

@@ -33,8 +33,9 @@ const RUNS_PER_STACK = 2;
 
 /**
  * `terraform test` destroys what its apply run created; resources guarded by
- * `prevent_destroy` (the state bucket) are tested in a scratch copy without the guard. The
- * guard itself is asserted by the jest tests on the synthesized JSON.
+ * `prevent_destroy` are tested in a scratch copy without the guard. The guard itself is asserted
+ * by the jest tests on the synthesized JSON. (The state bucket, the guarded resource, is no
+ * longer a stack of the app: `npm run bootstrap` applies it.)
  */
 function liftPreventDestroy(stack: StackJson): StackJson {
   const copy = JSON.parse(JSON.stringify(stack)) as StackJson;

@@ -17,7 +17,6 @@ describe("stack graph", () => {
 
   test("deploy waves of the default topology", () => {
     expect(deployWaves(app.manifest as Manifest)).toEqual([
-      ["state"],
       ["identity-eu-west-2", "network-eu-west-2", "network-us-east-1", "network-us-west-2"],
       ["catalog-eu-west-2", "notebook-eu-west-2", "peering-us-east-1", "peering-us-west-2", "pool-us-east-1", "pool-us-west-2", "scheduler-eu-west-2"],
       ["accept-eu-west-2", "accept-us-east-1", "indexer-us-east-1", "indexer-us-west-2"],
