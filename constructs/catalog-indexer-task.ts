@@ -25,6 +25,7 @@ import {
 } from "../modules/catalog/runner";
 import { PULL_THROUGH_PREFIX } from "../modules/compute/images";
 import { policy } from "../modules/iam";
+import { fitName } from "../modules/naming";
 import { EcsTaskRoles } from "./ecs-roles";
 import { SecureBucket } from "./secure-bucket";
 
@@ -98,7 +99,9 @@ export class CatalogIndexerTask extends Construct {
     this.executionRole = roles.executionRole;
     this.taskRole = roles.taskRole;
 
-    this.bundleBucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: `${props.namePrefix}-indexer-` });
+    // S3 bucket_prefix: at most 37 characters (63 less Terraform's 26-character suffix), as the
+    // notebook's and the dashboard's buckets (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+    this.bundleBucket = new SecureBucket(this, "bundle-bucket", { bucketPrefix: fitName(props.namePrefix, "indexer-", 37) });
     // Holds only the build output: destroy may empty it.
     this.bundleBucket.bucket.addOverride("force_destroy", true);
     const bundle = new TerraformAsset(this, "bundle", { path: props.bundleFile, type: AssetType.FILE });

@@ -13,6 +13,8 @@
 #   7. the Python helper's tests (Debian's pytest on /usr/bin/python3)
 #   8. the diagrams in docs/diagrams render the same in Chromium and rsvg-convert (installs
 #      chromium and librsvg2-bin when missing; says loudly when it cannot, and skips)
+#   9. the README's figure blocks equal what `npm run readme:figures` renders (no hand edits)
+# PROXIMATE_SAVE_FIGURES=1 also writes the wall time to docs/figures/test.json.
 # Prints `N passed, M failed` as its last line, counted from the real runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -108,6 +110,17 @@ elif read -r rp rf < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/render.lo
   [ "$render_rc" -eq 0 ] || status=1
 else
   failed=$((failed + 1)); status=1
+fi
+
+step "README figures match their sources (npm run readme:figures -- --check)"
+if [ "$synth_ok" -eq 1 ] && npx tsx scripts/readme/figures.ts --check --default-out "$work/out-default" --four-out "$work/out-four"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+
+if [ "${PROXIMATE_SAVE_FIGURES:-}" = "1" ]; then
+  npx tsx -e 'require("./scripts/readme/save").saveFigures("test", "npm test", [{ seconds: Number(process.argv[1]), passed: Number(process.argv[2]), failed: Number(process.argv[3]) }])' "$SECONDS" "$passed" "$failed"
 fi
 
 echo

@@ -21,7 +21,9 @@
  * >= 200,000 keys/s end to end, peak RSS < 300 MB.
  *
  *   npm run bench:catalog -- [--sizes 1000000,20000000] [--layouts cmip6,era5] [--latency-ms 50]
- *                            [--baseline-keys 1000000] [--only parallel,sequential,inprocess]
+ *                            [--baseline-keys 1000000] [--only parallel,sequential,inprocess] [--save]
+ *
+ * `--save` also writes every line to docs/figures/catalog.json (the README's figures).
  */
 import { fork, spawn, type ChildProcess } from "child_process";
 import { readFileSync } from "fs";
@@ -43,6 +45,7 @@ import {
 } from "../../modules/catalog";
 import { INDEXER_NODE_OPTIONS } from "../../modules/catalog/runner";
 import { cmip6Bucket } from "../catalog/synthetic-bucket";
+import { saveFigures } from "../readme/save";
 
 /** Targets of the issue. */
 const TARGET_KEYS_PER_S = 200_000;
@@ -207,7 +210,11 @@ async function standInStats(s3: string): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
+/** Every line printed, for `--save`. */
+const printed: Record<string, unknown>[] = [];
+
 function print(result: Record<string, unknown>): void {
+  printed.push(result);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -294,6 +301,9 @@ async function main(args: readonly string[]): Promise<number> {
         await runCase("parallel-sdk-reader", "parallel", "sdk", layout, sizes[0]!, latencyMs);
       }
     }
+  }
+  if (args.includes("--save")) {
+    process.stderr.write(`figures saved to ${saveFigures("catalog", "npm run bench:catalog", printed)}\n`);
   }
   return ok ? 0 : 1;
 }

@@ -2,14 +2,16 @@
  * npm run bench:synth: synth wall time and peak RSS of the app (`node scripts/app.js`,
  * the command cdktf synth runs, without the CLI's own overhead) for the default topology and
  * generated topologies of 1, 2, 5 and 10 worker Regions; the median of several runs each.
- *   tsx scripts/bench/synth.ts [--runs N]
- * Prints one JSON line per topology and a summary line with the growth per resource.
+ *   tsx scripts/bench/synth.ts [--runs N] [--save]
+ * Prints one JSON line per topology and a summary line with the growth per resource; `--save`
+ * also writes them to docs/figures/synth.json (the README's figures, npm run readme:figures).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateConfig } from "../../modules/config/generate";
+import { saveFigures } from "../readme/save";
 
 const projectDir = resolve(__dirname, "..", "..");
 
@@ -77,6 +79,7 @@ function main(): void {
   }
   synthOnce(undefined); // warm the tsx cache and the file system cache
   const rows: (Run & { topology: string })[] = [];
+  const printed: Record<string, unknown>[] = [];
   for (const topology of topologies) {
     const samples = Array.from({ length: runs }, () => synthOnce(topology.file));
     const row = {
@@ -87,6 +90,7 @@ function main(): void {
       resources: samples[0].resources,
     };
     rows.push(row);
+    printed.push({ bench: "synth", runs, ...row });
     process.stdout.write(`${JSON.stringify({ bench: "synth", runs, ...row })}\n`);
   }
   rmSync(scratch, { recursive: true, force: true });
@@ -95,14 +99,17 @@ function main(): void {
   const def = rows.find((r) => r.topology === "default");
   if (one && ten && def) {
     const perResourceMs = ((ten.seconds - one.seconds) / (ten.resources - one.resources)) * 1000;
-    process.stdout.write(
-      `${JSON.stringify({
-        bench: "synth-summary",
-        msPerResource: Number(perResourceMs.toFixed(2)),
-        fixedSeconds: Number((one.seconds - (perResourceMs / 1000) * one.resources).toFixed(3)),
-        targets: { defaultUnder1_5s: def.seconds < 1.5, defaultUnder250MiB: def.maxRssMiB < 250, tenWorkersUnder3s: ten.seconds < 3 },
-      })}\n`,
-    );
+    const summary = {
+      bench: "synth-summary",
+      msPerResource: Number(perResourceMs.toFixed(2)),
+      fixedSeconds: Number((one.seconds - (perResourceMs / 1000) * one.resources).toFixed(3)),
+      targets: { defaultUnder1_5s: def.seconds < 1.5, defaultUnder250MiB: def.maxRssMiB < 250, tenWorkersUnder3s: ten.seconds < 3 },
+    };
+    printed.push(summary);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  }
+  if (process.argv.includes("--save")) {
+    process.stderr.write(`figures saved to ${saveFigures("synth", "npm run bench:synth", printed)}\n`);
   }
 }
 
