@@ -260,7 +260,19 @@ async function main(): Promise<void> {
     if (options.phases.includes("grow")) {
       const phase: Phase = { name: "grow", commands: [], ok: true };
       report.phases.push(phase);
-      const deploy = cdktfRun(phase, await command(phase, "PROXIMATE_CONFIG=rehearsal-four-workers.json npx cdktf deploy '*' --auto-approve --skip-provider-lock", "grow-deploy.log", grownEnv));
+      const growRun = await command(phase, "PROXIMATE_CONFIG=rehearsal-four-workers.json npx cdktf deploy '*' --auto-approve --skip-provider-lock", "grow-deploy.log", grownEnv);
+      const deploy = cdktfRun(phase, growRun);
+      // What was destroyed, by stack: only immutable revisions may be replaced (the scheduler's task
+      // definition carries every pool's scaling settings; ECS task definitions cannot be updated, a
+      // change registers a new revision: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definitions.html).
+      const destroyedAddresses = new Map<string, string[]>();
+      for (const line of growRun.lines) {
+        const match = /^(\S+)\s+(aws_[a-z0-9_]+)\.(\S+): Destroying\.\.\./.exec(line.text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trim());
+        if (match) {
+          destroyedAddresses.set(match[1], [...(destroyedAddresses.get(match[1]) ?? []), `${match[2]}.${match[3]}`]);
+        }
+      }
+      const REVISIONS = new Set(["aws_ecs_task_definition"]);
       const destroyedSomething: string[] = [];
       for (const [stack, run] of Object.entries(deploy.stacks)) {
         const f = figures(stack);
@@ -268,8 +280,10 @@ async function main(): Promise<void> {
         f.grownChanged = run.changed;
         f.grownDestroyed = run.destroyed;
         f.growSeconds = run.startedAt !== undefined && run.finishedAt !== undefined ? round(run.finishedAt - run.startedAt) : undefined;
-        if (run.destroyed > 0) {
-          destroyedSomething.push(`${stack} (${run.destroyed})`);
+        const addresses = destroyedAddresses.get(stack) ?? [];
+        const revisions = addresses.filter((a) => REVISIONS.has(a.split(".")[0]));
+        if (run.destroyed > revisions.length) {
+          destroyedSomething.push(`${stack} (${run.destroyed}: ${addresses.filter((a) => !revisions.includes(a)).join(", ") || "see the log"})`);
         }
       }
       if (destroyedSomething.length > 0) {
