@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from "@aws-sdk/client-s3";
 import type { S3Location } from "./dataset";
 import { compareKeys } from "./keys";
 import { useListingReader } from "./listing-reader";
@@ -84,6 +84,40 @@ function after(key: string, bound: string): boolean {
 }
 
 /**
+ * The ListObjectsV2 responses of one listing, following `NextContinuationToken` until the last
+ * page (`StartAfter` only on the first request, as S3 ignores it once a token is sent).
+ */
+async function* listResponses(
+  client: S3Client,
+  location: S3Location,
+  request: { readonly MaxKeys: number; readonly Delimiter?: string; readonly StartAfter?: string },
+  options: Pick<ListingOptions, "signal" | "onRequest">,
+  what: string,
+): AsyncGenerator<ListObjectsV2CommandOutput, void, undefined> {
+  let token: string | undefined;
+  do {
+    options.signal?.throwIfAborted();
+    options.onRequest?.();
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: location.bucket,
+        Prefix: location.prefix === "" ? undefined : location.prefix,
+        Delimiter: request.Delimiter,
+        MaxKeys: request.MaxKeys,
+        ContinuationToken: token,
+        StartAfter: token === undefined ? request.StartAfter : undefined,
+      }),
+      { abortSignal: options.signal },
+    );
+    yield page;
+    if (page.IsTruncated === true && page.NextContinuationToken === undefined) {
+      throw new Error(`listing s3://${location.bucket}/${location.prefix}${what}: truncated page without NextContinuationToken`);
+    }
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+}
+
+/**
  * Lists every object below a bucket prefix with ListObjectsV2, one page at a time, in S3 key
  * order, optionally only a key range of it (`after`, `upTo`). Only the current page is held, so
  * memory does not grow with the number of keys.
@@ -95,20 +129,7 @@ export async function* listObjectPages(
 ): AsyncGenerator<ObjectEntry[], void, undefined> {
   const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
   const upTo = options.upTo;
-  let token: string | undefined;
-  do {
-    options.signal?.throwIfAborted();
-    options.onRequest?.();
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: location.bucket,
-        Prefix: location.prefix === "" ? undefined : location.prefix,
-        MaxKeys: pageSize,
-        ContinuationToken: token,
-        StartAfter: token === undefined ? options.after : undefined,
-      }),
-      { abortSignal: options.signal },
-    );
+  for await (const page of listResponses(client, location, { MaxKeys: pageSize, StartAfter: options.after }, options, "")) {
     let entries = entriesOf(page.Contents);
     if (upTo !== undefined && entries.length > 0 && after(entries[entries.length - 1]!.key, upTo)) {
       entries = entries.filter((entry) => !after(entry.key, upTo));
@@ -120,11 +141,7 @@ export async function* listObjectPages(
     if (entries.length > 0) {
       yield entries;
     }
-    if (page.IsTruncated === true && page.NextContinuationToken === undefined) {
-      throw new Error(`listing s3://${location.bucket}/${location.prefix}: truncated page without NextContinuationToken`);
-    }
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
+  }
 }
 
 /**
@@ -136,25 +153,8 @@ export async function* listDirectoryPages(
   location: S3Location,
   options: Pick<ListingOptions, "signal" | "onRequest"> = {},
 ): AsyncGenerator<DirectoryPage, void, undefined> {
-  let token: string | undefined;
-  do {
-    options.signal?.throwIfAborted();
-    options.onRequest?.();
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: location.bucket,
-        Prefix: location.prefix === "" ? undefined : location.prefix,
-        Delimiter: "/",
-        MaxKeys: 1000,
-        ContinuationToken: token,
-      }),
-      { abortSignal: options.signal },
-    );
+  for await (const page of listResponses(client, location, { MaxKeys: 1000, Delimiter: "/" }, options, " by directory")) {
     const prefixes = (page.CommonPrefixes ?? []).flatMap((entry) => (entry.Prefix === undefined ? [] : [entry.Prefix]));
     yield { objects: entriesOf(page.Contents), prefixes };
-    if (page.IsTruncated === true && page.NextContinuationToken === undefined) {
-      throw new Error(`listing s3://${location.bucket}/${location.prefix} by directory: truncated page without NextContinuationToken`);
-    }
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
+  }
 }

@@ -2,16 +2,7 @@
 import { CallVerdict } from "./evaluate";
 import { IamVerdict } from "./verify";
 import { Statement } from "./statements";
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
+import { textTable as table } from "../text-table";
 
 /** `stack address#index Sid`: the short name of a statement in the matrix. */
 export function shortStatement(statement: Statement): string {

@@ -1,15 +1,6 @@
 /** The proof as text: the flow matrix, the exposure check and a summary line. */
 import { TopologyVerdict } from "./verify";
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
+import { textTable as table } from "../text-table";
 
 /** Counts of rows per status. */
 export function summarize(verdict: TopologyVerdict): { pass: number; fail: number; notDeployed: number; exposed: number; allowedExposures: number } {

@@ -6,23 +6,22 @@
  * matrix (or the verdict as JSON); exits 1 when a call is denied, a policy is invalid, a grant
  * is clearly excessive or something cannot be modelled; 2 when the inputs cannot be read.
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ManagedPoliciesNotFound } from "../../modules/iam-proof/managed-policies";
 import { renderIamVerdict } from "../../modules/iam-proof/render";
 import { verifyIam } from "../../modules/iam-proof/verify";
 import { loadSynthOutput, SynthOutputError } from "../../modules/reachability/synth-output";
+import { parseProofArgs } from "./proof-args";
 
 const USAGE = "usage: tsx scripts/verify/iam.ts [synth dir (default cdktf.out)] [--json]";
 
 function main(argv: readonly string[]): number {
-  const json = argv.includes("--json");
-  const positional = argv.filter((arg) => arg !== "--json");
-  const unknown = positional.filter((arg) => arg.startsWith("-"));
-  if (unknown.length > 0 || positional.length > 1) {
-    process.stderr.write(`${unknown.length > 0 ? `unknown option ${unknown[0]}` : `expected one synth directory, got ${positional.join(" ")}`}\n${USAGE}\n`);
+  const args = parseProofArgs(argv);
+  if ("error" in args) {
+    process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;
   }
-  const dir = resolve(positional[0] ?? "cdktf.out");
+  const { dir, json } = args;
   const started = process.hrtime.bigint();
   try {
     const verdict = verifyIam(loadSynthOutput(dir), { projectDir: join(__dirname, "..", "..") });

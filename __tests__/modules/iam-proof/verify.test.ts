@@ -112,7 +112,6 @@ describe("the IAM proof of the default topology", () => {
     expect(verdict.unreached.map((call) => `${call.principal.split(" (")[0]} ${call.problem.replace(/^.*\): /, "")}`)).toEqual([
       "proximate-indexer-us-east-1 states:StartExecution takes its statemachine from the code's inputs, and no input of this deployment names one",
       "proximate-indexer-us-east-1 s3:ListBucket takes its bucket from the code's inputs, and no input of this deployment names one",
-      "proximate-indexer-us-east-1 s3:ListBucket takes its bucket from the code's inputs, and no input of this deployment names one",
     ]);
     expect(calls(verdict, "proximate-indexer-us-west-2 (execution role", "s3:ListBucket").every((call) => call.allowed)).toBe(true);
   });

@@ -45,17 +45,6 @@ export interface Wiring {
   readonly complete?: boolean;
 }
 
-/** Every string in a nested value. */
-export function stringsIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string") {
-    out.push(value);
-  } else if (Array.isArray(value)) {
-    value.forEach((item) => stringsIn(item, out));
-  } else if (value !== null && typeof value === "object") {
-    Object.values(value).forEach((item) => stringsIn(item, out));
-  }
-  return out;
-}
 
 /** The domains (ARNs) whose endpoints, names or ARNs appear in `strings`. */
 export function domainsIn(derivation: Derivation, strings: readonly string[]): string[] {

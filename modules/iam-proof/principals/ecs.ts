@@ -14,7 +14,8 @@
 import { Address } from "../../reachability/references";
 import { Block } from "../../reachability/synth-output";
 import { scanPythonText } from "../code-scan";
-import { addCodeCall, addCodeCalls, domainsIn, stringsIn } from "./code";
+import { stringsIn } from "../../guardrails/refs";
+import { addCodeCall, addCodeCalls, domainsIn } from "./code";
 import { blocks, Derivation, parseS3Uri, PrincipalInfo, S3Location, unknownId, where } from "./context";
 
 const EXECUTION_ROLE_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";

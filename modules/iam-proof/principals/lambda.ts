@@ -6,7 +6,8 @@
  */
 import { readJsonArgument } from "../../guardrails/hcl";
 import { Address } from "../../reachability/references";
-import { addCodeCalls, domainsIn, stringsIn } from "./code";
+import { stringsIn } from "../../guardrails/refs";
+import { addCodeCalls, domainsIn } from "./code";
 import { blocks, Derivation, parseS3Uri, S3Location, unknownId, where } from "./context";
 
 const LOGS_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html#monitoring-cloudwatchlogs-prereqs";
