@@ -365,6 +365,23 @@ def test_transit_gateway_attachment_ids_that_do_not_exist_are_not_found(endpoint
         assert error_code(missing) == "InvalidTransitGatewayAttachmentID.NotFound"
 
 
+def test_transit_gateway_vpc_attachment_is_described_as_deleted(endpoint):
+    ec2 = client(endpoint, "ec2", "ap-northeast-2")
+    vpc = ec2.create_vpc(CidrBlock="10.48.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.48.0.0/24")["Subnet"]["SubnetId"]
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
+    described = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayVpcAttachments"]
+    assert [(a["TransitGatewayAttachmentId"], a["State"]) for a in described] == [(attachment, "deleted")]
+    listed = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayAttachments"]
+    assert [a["State"] for a in listed] == ["deleted"]
+    # Deleted means gone for every action: a second delete is NotFound, as for an id that never existed.
+    with pytest.raises(ClientError) as again:
+        ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
+    assert error_code(again) == "InvalidTransitGatewayAttachmentID.NotFound"
+
+
 def test_transit_gateway_vpc_attachment_is_tagged_at_creation(endpoint):
     ec2 = client(endpoint, "ec2", "ca-central-1")
     vpc = ec2.create_vpc(CidrBlock="10.46.0.0/16")["Vpc"]["VpcId"]

@@ -1,16 +1,18 @@
 /**
- * npm run rehearse:mutations -- [--only NAME[,NAME]] [--keep]
+ * npm run rehearse:mutations -- [--only NAME[,NAME]] [--jobs N] [--keep]
  *
  * Mutation tests of the deploy rehearsal: each breaks one thing the deploy depends on, in a scratch
  * copy of the project, and runs a fast partial journey (the README's commands, only the stacks the
  * broken part needs) against a fresh emulated account. Each must fail, and the failure must name
  * the stack and the resource. A mutation whose code no longer matches fails too (the test must
- * follow the code). Writes cdktf.out/rehearsal-mutations.json; last line `N passed, M failed`.
+ * follow the code). `--jobs N` (default 2) runs N mutations at a time, each with its own emulator.
+ * Writes cdktf.out/rehearsal-mutations.json; last line `N passed, M failed`.
  */
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { generateConfig } from "../../modules/config/generate";
 import { describeError, parseCdktfRun, RunError } from "../../modules/rehearse/cdktf-log";
+import { mapLimit } from "../lib/run";
 import { runUserCommand, scratchProject, startEmulator, userEnv } from "./harness";
 
 /** One deliberate defect and the failure it must cause. */
@@ -162,13 +164,20 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let only: string[] | undefined;
   let keep = false;
+  let jobs = 2;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--only") {
       only = (argv[++i] ?? "").split(",").filter(Boolean);
     } else if (argv[i] === "--keep") {
       keep = true;
+    } else if (argv[i] === "--jobs") {
+      jobs = Number(argv[++i]);
+      if (!Number.isInteger(jobs) || jobs < 1) {
+        process.stderr.write(`rehearse:mutations: --jobs: got ${JSON.stringify(argv[i])}; allowed: a whole number of at least 1\n`);
+        process.exit(2);
+      }
     } else {
-      process.stderr.write(`rehearse:mutations: ${argv[i]}: not an option; allowed: --only NAME[,NAME], --keep\n`);
+      process.stderr.write(`rehearse:mutations: ${argv[i]}: not an option; allowed: --only NAME[,NAME], --jobs N, --keep\n`);
       process.exit(2);
     }
   }
@@ -181,15 +190,14 @@ async function main(): Promise<void> {
   const logRoot = join(projectDir, "cdktf.out", "rehearsal-mutations");
   rmSync(logRoot, { recursive: true, force: true });
   mkdirSync(logRoot, { recursive: true });
-  const outcomes: Outcome[] = [];
-  for (const mutation of selected) {
+  const outcomes = await mapLimit(selected, jobs, async (mutation) => {
     process.stdout.write(`mutation ${mutation.name}: ${mutation.what}\n`);
     const outcome = await runMutation(projectDir, mutation, logRoot, keep).catch(
       (error: unknown): Outcome => ({ name: mutation.name, what: mutation.what, passed: false, seconds: 0, detail: (error as Error).stack ?? String(error) }),
     );
-    outcomes.push(outcome);
-    process.stdout.write(`  ${outcome.passed ? "caught" : "NOT CAUGHT"} in ${outcome.seconds} s: ${outcome.detail}\n`);
-  }
+    process.stdout.write(`mutation ${mutation.name}: ${outcome.passed ? "caught" : "NOT CAUGHT"} in ${outcome.seconds} s: ${outcome.detail}\n`);
+    return outcome;
+  });
   writeFileSync(join(projectDir, "cdktf.out", "rehearsal-mutations.json"), `${JSON.stringify(outcomes, null, 1)}\n`);
   const passed = outcomes.filter((o) => o.passed).length;
   process.stdout.write(`\n${passed} passed, ${outcomes.length - passed} failed\n`);

@@ -71,7 +71,10 @@ def transit_gateway_attachment_ids_that_do_not_exist_are_not_found():
         original = getattr(TransitGatewayAttachmentBackend, name)
 
         def operation(self, transit_gateway_attachment_id, *args, **kwargs):
-            if transit_gateway_attachment_id not in self.transit_gateway_attachments:
+            attachment = self.transit_gateway_attachments.get(transit_gateway_attachment_id)
+            # A deleted attachment is still described for a while (see
+            # transit_gateway_vpc_attachment_is_described_as_deleted) but can no longer be acted on.
+            if attachment is None or getattr(attachment, "state", None) == "deleted":
                 raise EC2ClientError(
                     "InvalidTransitGatewayAttachmentID.NotFound",
                     f"Transit Gateway Attachment {transit_gateway_attachment_id} was deleted or does not exist.",
@@ -87,6 +90,29 @@ def transit_gateway_attachment_ids_that_do_not_exist_are_not_found():
         "delete_transit_gateway_vpc_attachment",
     ):
         guarded(name)
+
+
+@shim
+def transit_gateway_vpc_attachment_is_described_as_deleted():
+    """After DeleteTransitGatewayVpcAttachment the attachment is still described, by id and in
+    listings, with the state `deleted` (the VPC attachment's states run `available`, `deleting`,
+    `deleted`); the AWS provider's destroy waits until it reads `deleted`. moto forgets the
+    attachment at once, so the provider finds nothing 20 times in a row and fails the destroy with
+    "couldn't find resource (21 retries)".
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TransitGatewayVpcAttachment.html
+    https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html
+    """
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachmentBackend
+
+    original = TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment
+
+    def delete_transit_gateway_vpc_attachment(self, transit_gateway_attachment_id, *args, **kwargs):
+        attachment = original(self, transit_gateway_attachment_id, *args, **kwargs)
+        attachment.state = "deleted"
+        self.transit_gateway_attachments[transit_gateway_attachment_id] = attachment
+        return attachment
+
+    TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
 
 
 @shim
