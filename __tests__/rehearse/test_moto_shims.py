@@ -382,6 +382,27 @@ def test_transit_gateway_vpc_attachment_is_described_as_deleted(endpoint):
     assert error_code(again) == "InvalidTransitGatewayAttachmentID.NotFound"
 
 
+def test_nat_gateway_deletion_deletes_its_network_interface(endpoint):
+    ec2 = client(endpoint, "ec2", "ap-northeast-3")
+    vpc = ec2.create_vpc(CidrBlock="10.49.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.49.0.0/24")["Subnet"]["SubnetId"]
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    gateway = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    interfaces = lambda: [i["NetworkInterfaceId"] for i in ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"]]
+    assert len(interfaces()) == 1
+    ec2.delete_nat_gateway(NatGatewayId=gateway)
+    assert interfaces() == []
+    # The Elastic IP address stays allocated until released.
+    assert [a["AllocationId"] for a in ec2.describe_addresses(AllocationIds=[allocation])["Addresses"]] == [allocation]
+
+
+def test_ebs_default_key_is_aws_managed(endpoint):
+    ec2 = client(endpoint, "ec2", "eu-north-1")
+    ec2.create_volume(AvailabilityZone="eu-north-1a", Size=8, Encrypted=True)
+    kms = client(endpoint, "kms", "eu-north-1")
+    assert kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["KeyManager"] == "AWS"
+
+
 def test_transit_gateway_vpc_attachment_is_tagged_at_creation(endpoint):
     ec2 = client(endpoint, "ec2", "ca-central-1")
     vpc = ec2.create_vpc(CidrBlock="10.46.0.0/16")["Vpc"]["VpcId"]
@@ -578,3 +599,15 @@ def test_sagemaker_lists_notebook_instance_lifecycle_configurations(endpoint):
     assert [c["NotebookInstanceLifecycleConfigName"] for page in paged for c in page["NotebookInstanceLifecycleConfigs"]] == ["env-a", "env-b"]
     sagemaker.delete_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="other")
     assert len(sagemaker.list_notebook_instance_lifecycle_configs()["NotebookInstanceLifecycleConfigs"]) == 2
+
+
+def test_the_leftover_listing_counts_only_active_ecs_services(endpoint):
+    from inventory import active_services
+
+    ecs = client(endpoint, "ecs", "eu-south-1")
+    ecs.create_cluster(clusterName="listing")
+    ecs.register_task_definition(family="listing", containerDefinitions=[{"name": "c", "image": "busybox", "memory": 128}])
+    kept = ecs.create_service(cluster="listing", serviceName="kept", taskDefinition="listing", desiredCount=0)["service"]["serviceArn"]
+    ecs.create_service(cluster="listing", serviceName="gone", taskDefinition="listing", desiredCount=0)
+    ecs.delete_service(cluster="listing", service="gone")
+    assert active_services(ecs, "listing") == [kept]

@@ -30,6 +30,16 @@ def client(boto3, endpoint, service, region):
     return boto3.client(service, endpoint_url=endpoint, region_name=region, config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}), **CREDENTIALS)
 
 
+def active_services(ecs, cluster):
+    """The ACTIVE services of a cluster (DescribeServices takes 10 at a time)."""
+    arns = ecs.list_services(cluster=cluster)["serviceArns"]
+    active = []
+    for start in range(0, len(arns), 10):
+        described = ecs.describe_services(cluster=cluster, services=arns[start : start + 10])["services"]
+        active.extend(s["serviceArn"] for s in described if s.get("status") == "ACTIVE")
+    return active
+
+
 def paged(c, operation, key, **kwargs):
     if c.can_paginate(operation):
         for page in c.get_paginator(operation).paginate(**kwargs):
@@ -69,7 +79,9 @@ def regional_listers(c):
     return [
         *[("ec2", kind, fn) for kind, fn in ec2],
         ("ecs", "cluster", lambda e: [a for a in e.list_clusters()["clusterArns"] if e.describe_clusters(clusters=[a])["clusters"][0]["status"] == "ACTIVE"]),
-        ("ecs", "service", lambda e: [s for a in e.list_clusters()["clusterArns"] for s in e.list_services(cluster=a)["serviceArns"]]),
+        # A deleted service is DRAINING, then INACTIVE, and still described for a while; only ACTIVE ones remain.
+        # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
+        ("ecs", "service", lambda e: [s for a in e.list_clusters()["clusterArns"] for s in active_services(e, a)]),
         ("ecs", "capacity-provider", lambda e: [p["name"] for p in e.describe_capacity_providers()["capacityProviders"] if p["name"] not in ("FARGATE", "FARGATE_SPOT")]),
         ("ecs", "task-definition", lambda e: e.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]),
         ("ecr", "repository", lambda e: [r["repositoryName"] for r in paged(e, "describe_repositories", "repositories")]),

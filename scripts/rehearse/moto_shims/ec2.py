@@ -304,3 +304,48 @@ def transit_gateway_peering_attachment_tags_are_per_side():
         return attachment
 
     TransitGatewayAttachmentBackend.create_transit_gateway_peering_attachment = create_transit_gateway_peering_attachment
+
+
+@shim
+def nat_gateway_deletion_deletes_its_network_interface():
+    """Deleting a NAT gateway deletes the network interface AWS created for it (a
+    requester-managed interface in the gateway's subnet); only its Elastic IP address stays
+    allocated. moto marks the gateway deleted but keeps the interface, so the account looks as if
+    the destroy had left an interface behind, and a real subnet with it could not be deleted.
+    https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html
+    https://docs.aws.amazon.com/vpc/latest/userguide/requester-managed-eni.html
+    """
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+
+    original = NatGatewayBackend.delete_nat_gateway
+
+    def delete_nat_gateway(self, nat_gateway_id, *args, **kwargs):
+        gateway = original(self, nat_gateway_id, *args, **kwargs)
+        interface = getattr(gateway, "_eni", None)
+        if interface is not None and interface.id in self.enis:
+            self.enis.pop(interface.id, None)
+        return gateway
+
+    NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
+
+
+@shim
+def ebs_default_key_is_aws_managed():
+    """The key that encrypts EBS volumes when no key is named (`alias/aws/ebs`) is an AWS managed
+    key: AWS creates it on first use and it is not the customer's to delete. moto creates it as a
+    customer managed key, so every Region where an encrypted volume was created looks as if the
+    destroy had left a key behind.
+    https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+    https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
+    """
+    from moto.ec2.models.elastic_block_store import EBSBackend
+    from moto.kms import kms_backends
+
+    original = EBSBackend._create_default_encryption_key
+
+    def _create_default_encryption_key(self):
+        arn = original(self)
+        kms_backends[self.account_id][self.region_name].describe_key("alias/aws/ebs").key_manager = "AWS"
+        return arn
+
+    EBSBackend._create_default_encryption_key = _create_default_encryption_key
