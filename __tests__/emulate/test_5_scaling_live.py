@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from emu.scaling import SHORT_POOL, bench
+from emu.scaling import IDLE_LOWER_BOUND, SHORT_POOL, bench
 
 SCALING_STATE = Path("/run/proximate-emulate-e2e-scaling")
 
@@ -49,6 +49,6 @@ def test_scale_in_during_a_computation_loses_and_recomputes_nothing(scaling: dic
 def test_an_idle_pool_goes_to_zero_after_its_idle_time_and_wakes_again(scaling: dict[str, Any]) -> None:
     idle = scaling["idle"]
     assert idle["empty_after_seconds"] is not None
-    assert SHORT_POOL["idleSeconds"] - 1 <= idle["empty_after_seconds"] <= SHORT_POOL["idleSeconds"] + 30
+    assert IDLE_LOWER_BOUND <= idle["empty_after_seconds"] <= SHORT_POOL["idleSeconds"] + 30
     assert scaling["wake_again"]["first_task_seconds"] > 0
     assert scaling["ok"], scaling["checks"]
