@@ -365,12 +365,18 @@ def test_transit_gateway_attachment_ids_that_do_not_exist_are_not_found(endpoint
         assert error_code(missing) == "InvalidTransitGatewayAttachmentID.NotFound"
 
 
+def vpc_attachment(ec2, second_octet, **attachment_args):
+    """A VPC 10.<n>.0.0/16 with one /24 subnet, a Transit Gateway and the VPC's attachment to it."""
+    vpc = ec2.create_vpc(CidrBlock=f"10.{second_octet}.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{second_octet}.0.0/24")["Subnet"]["SubnetId"]
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet], **attachment_args)
+    return gateway, attachment["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+
+
 def test_transit_gateway_vpc_attachment_is_described_as_deleted(endpoint):
     ec2 = client(endpoint, "ec2", "ap-northeast-2")
-    vpc = ec2.create_vpc(CidrBlock="10.48.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.48.0.0/24")["Subnet"]["SubnetId"]
-    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
-    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    _, attachment = vpc_attachment(ec2, 48)
     ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
     described = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayVpcAttachments"]
     assert [(a["TransitGatewayAttachmentId"], a["State"]) for a in described] == [(attachment, "deleted")]
@@ -405,25 +411,14 @@ def test_ebs_default_key_is_aws_managed(endpoint):
 
 def test_transit_gateway_vpc_attachment_is_tagged_at_creation(endpoint):
     ec2 = client(endpoint, "ec2", "ca-central-1")
-    vpc = ec2.create_vpc(CidrBlock="10.46.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.46.0.0/24")["Subnet"]["SubnetId"]
-    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
-    attachment = ec2.create_transit_gateway_vpc_attachment(
-        TransitGatewayId=gateway,
-        VpcId=vpc,
-        SubnetIds=[subnet],
-        TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": [{"Key": "Name", "Value": "hub"}]}],
-    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    _, attachment = vpc_attachment(ec2, 46, TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": [{"Key": "Name", "Value": "hub"}]}])
     described = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[attachment])["TransitGatewayVpcAttachments"][0]
     assert described["Tags"] == [{"Key": "Name", "Value": "hub"}]
 
 
 def test_transit_gateway_static_routes_name_their_attachment(endpoint):
     ec2 = client(endpoint, "ec2", "sa-east-1")
-    vpc = ec2.create_vpc(CidrBlock="10.47.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.47.0.0/24")["Subnet"]["SubnetId"]
-    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
-    attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    gateway, attachment = vpc_attachment(ec2, 47)
     table = ec2.create_transit_gateway_route_table(TransitGatewayId=gateway)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="10.9.0.0/16", TransitGatewayAttachmentId=attachment)
     routes = ec2.search_transit_gateway_routes(TransitGatewayRouteTableId=table, Filters=[{"Name": "type", "Values": ["static"]}])["Routes"]
