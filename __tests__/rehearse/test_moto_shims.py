@@ -402,6 +402,33 @@ def test_nat_gateway_deletion_deletes_its_network_interface(endpoint):
     assert [a["AllocationId"] for a in ec2.describe_addresses(AllocationIds=[allocation])["Addresses"]] == [allocation]
 
 
+def test_primary_interface_created_at_launch_is_deleted_on_termination(endpoint):
+    ec2 = client(endpoint, "ec2", "ap-southeast-3")
+    autoscaling = client(endpoint, "autoscaling", "ap-southeast-3")
+    vpc = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.50.0.0/24", AvailabilityZone="ap-southeast-3a")["Subnet"]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    interfaces = lambda: sorted(i["NetworkInterfaceId"] for i in ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"])
+    # As the data host is launched: a subnet and no interface of its own.
+    host = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    # An interface the request keeps on purpose stays after termination.
+    kept = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "DeleteOnTermination": False}]
+    )["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    # As the worker pool is launched: an Auto Scaling group from a launch template with an interface.
+    template = ec2.create_launch_template(
+        LaunchTemplateName="workers-eni",
+        LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro", "NetworkInterfaces": [{"DeviceIndex": 0, "DeleteOnTermination": True, "AssociatePublicIpAddress": False}]},
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="workers-eni", MinSize=0, MaxSize=1, DesiredCapacity=1, LaunchTemplate={"LaunchTemplateId": template}, VPCZoneIdentifier=subnet
+    )
+    assert len(interfaces()) == 3
+    ec2.terminate_instances(InstanceIds=[host])
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName="workers-eni", ForceDelete=True)
+    assert interfaces() == [kept]
+
+
 def test_ebs_default_key_is_aws_managed(endpoint):
     ec2 = client(endpoint, "ec2", "eu-north-1")
     ec2.create_volume(AvailabilityZone="eu-north-1a", Size=8, Encrypted=True)

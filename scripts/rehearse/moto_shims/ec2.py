@@ -349,3 +349,28 @@ def ebs_default_key_is_aws_managed():
         return arn
 
     EBSBackend._create_default_encryption_key = _create_default_encryption_key
+
+
+@shim
+def primary_interface_created_at_launch_is_deleted_on_termination():
+    """The primary network interface that a launch creates for an instance (RunInstances with a
+    subnet and no interface of its own, or a launch template's interface) is deleted when the
+    instance terminates, unless the request set DeleteOnTermination to false. A primary interface
+    cannot be detached, so it lives and dies with its instance. moto creates it with
+    DeleteOnTermination false unless the request names it, and ignores a launch template's
+    interfaces, so every terminated instance leaves its interface (and its subnet address) behind.
+    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceNetworkInterfaceSpecification.html
+    """
+    from moto.ec2.models.instances import Instance
+
+    original = Instance.prep_nics
+
+    def prep_nics(self, nic_spec, *args, **kwargs):
+        requested = next((dict(n) for n in nic_spec or [] if int(n.get("DeviceIndex", -1)) == 0), {})
+        original(self, nic_spec, *args, **kwargs)
+        primary = self.nics.get(0)
+        if primary is not None and not requested.get("NetworkInterfaceId") and "DeleteOnTermination" not in requested:
+            primary.delete_on_termination = True
+
+    Instance.prep_nics = prep_nics
