@@ -130,6 +130,36 @@ def test_bucket_policy_conditions_apply_to_the_request(endpoint):
         s3.get_object(Bucket=bucket, Key="state")
 
 
+def test_object_versions_are_deleted_by_id_when_versioning_is_suspended(endpoint):
+    s3 = client(endpoint, "s3")
+    bucket = f"state-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    # As Terraform leaves the state bucket: states with several versions, and a lock file deleted.
+    for serial in (1, 2):
+        s3.put_object(Bucket=bucket, Key="network-us-east-1.tfstate", Body=f"serial {serial}".encode())
+    s3.put_object(Bucket=bucket, Key="network-us-east-1.tfstate.tflock", Body=b"{}")
+    s3.delete_object(Bucket=bucket, Key="network-us-east-1.tfstate.tflock")
+    # As the provider's force_destroy removes it: versioning suspended, then every version by ID.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    listed = s3.list_object_versions(Bucket=bucket)
+    versions = [(v["Key"], v["VersionId"]) for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+    assert len(versions) == 4
+    # One version by its ID: only that one goes.
+    first = next(v for v in listed["Versions"] if v["Key"] == "network-us-east-1.tfstate" and not v["IsLatest"])
+    s3.delete_object(Bucket=bucket, Key=first["Key"], VersionId=first["VersionId"])
+    remaining = s3.list_object_versions(Bucket=bucket)
+    assert sorted(v["VersionId"] for v in remaining.get("Versions", []) + remaining.get("DeleteMarkers", [])) == sorted(i for k, i in versions if i != first["VersionId"])
+    # The rest, delete markers included, in one DeleteObjects request.
+    rest = [{"Key": k, "VersionId": i} for k, i in versions if i != first["VersionId"]]
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": rest})
+    assert result.get("Errors", []) == [] and len(result["Deleted"]) == 3
+    after = s3.list_object_versions(Bucket=bucket)
+    assert after.get("Versions", []) == [] and after.get("DeleteMarkers", []) == []
+    s3.delete_bucket(Bucket=bucket)
+    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
 # EC2 / Transit Gateway
 
 

@@ -84,3 +84,34 @@ def bucket_policy_conditions_apply_to_the_request():
         return result
 
     FakeBucket.get_permission = get_permission
+
+
+@shim
+def object_versions_are_deleted_by_id_when_versioning_is_suspended():
+    """In a bucket whose versioning is suspended, a DELETE (DeleteObject or DeleteObjects) that
+    names a version ID permanently deletes that one version, delete markers included; the other
+    versions stay. The provider's `force_destroy` works this way: it suspends versioning with the
+    bucket's `aws_s3_bucket_versioning`, then deletes every version and delete marker by ID. moto
+    treats a suspended bucket as unversioned, drops every version of the key at once and fails on
+    the delete markers (a server error, retried by the provider until its timeout), so a versioned
+    bucket with deleted objects (the state bucket, after Terraform's lock files) could never be
+    removed.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectsfromVersioningSuspendedBuckets.html
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+    """
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.delete_object
+
+    def delete_object(self, bucket_name, key_name, version_id=None, bypass=False):
+        bucket = self.get_bucket(bucket_name)
+        if version_id is None or getattr(bucket, "versioning_status", None) != "Suspended":
+            return original(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+        # Deleting one version by its ID is the same operation in an enabled and a suspended bucket.
+        bucket.versioning_status = "Enabled"
+        try:
+            return original(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+        finally:
+            bucket.versioning_status = "Suspended"
+
+    S3Backend.delete_object = delete_object
