@@ -318,9 +318,22 @@ def _ship_helper(plan: Plan, store: StateStore) -> dict[str, Any]:
 
 def wait_workers(plan: Plan, store: StateStore, want: dict[str, int], timeout: float,
                  client_region: str | None = None) -> dict[str, Any]:
-    """Wait until every pool has its workers; fail early when a task keeps crashing."""
+    """Wait until every pool has its workers; fail early when a task keeps crashing.
+
+    A pool whose Region the synthesized network gives no path to the scheduler's Region
+    (``plan.reachable``) can never join, so it is not waited for: the wait ends once every
+    reachable pool has joined (or at ``timeout``) and the error names the missing routes.
+    """
+    unreachable: dict[str, list[str]] = {}
+    for pool in want:
+        worker_region = pool[len("pool-"):]
+        if client_region and worker_region in plan.regions:
+            ok, reasons = plan.reachable(worker_region, client_region)
+            if not ok:
+                unreachable[pool] = reasons
+    awaited = {p: n for p, n in want.items() if p not in unreachable}
     argv = clientmod.in_client(plan, store, [clientmod.PYTHON, "-c", clientmod.WAIT_WORKERS,
-                                             json.dumps(want), str(timeout)])
+                                             json.dumps(awaited), str(timeout)])
     waiter = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=clientmod.client_env(plan, store))
     base: dict[str, int] = {}
@@ -350,12 +363,10 @@ def wait_workers(plan: Plan, store: StateStore, want: dict[str, int], timeout: f
     pools = info["pools"]
     short = {p: n - len(pools.get(p, [])) for p, n in want.items() if len(pools.get(p, [])) < n}
     if short:
-        why = []
-        for pool in short:
-            worker_region = pool[len("pool-"):]
-            if client_region and worker_region in plan.regions:
-                why += plan.reachable(worker_region, client_region)[1]
-        raise EmulationError(f"workers did not join the scheduler in {timeout:g} s: missing "
+        why = [reason for pool in short for reason in unreachable.get(pool, [])]
+        timed_out = any(pool not in unreachable for pool in short)
+        when = f" in {timeout:g} s" if timed_out else ""
+        raise EmulationError(f"workers did not join the scheduler{when}: missing "
                              f"{short}" + (f"; the network has no path: {'; '.join(why)}" if why else "")
                              + f"; see {store.dir / 'logs'}")
     return info
