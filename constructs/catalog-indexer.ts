@@ -11,7 +11,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { INDEXER_LAMBDA_RUNTIME } from "../modules/aws/runtimes";
 import { DatasetConfig } from "../modules/config/schema";
-import { datasetReadStatements, policy } from "../modules/iam";
+import { datasetListStatements, policy } from "../modules/iam";
 import { FLOW_ROLE_TAG } from "../modules/network/ports";
 
 /** Properties of a {@link CatalogIndexer}. */
@@ -93,11 +93,14 @@ export class CatalogIndexer extends Construct {
       name: "index-datasets",
       policy: Fn.jsonencode(
         policy(
-          ...datasetReadStatements(props.datasets.map((d) => d.s3)),
+          // The indexer only lists the datasets (ListObjectsV2); it reads no object.
+          ...datasetListStatements(props.datasets.map((d) => d.s3)),
           {
+            // GET, POST, PUT and DELETE are the methods its OpenSearch calls use (the IAM proof
+            // derives them from the code); none is a HEAD.
             Sid: "WriteRegionCatalog",
             Effect: "Allow",
-            Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+            Action: ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
             Resource: `${props.openSearchArn}/*`,
           },
           { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${this.logGroup.arn}:*` },

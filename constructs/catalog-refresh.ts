@@ -264,7 +264,10 @@ function indexerRunner(props: CatalogRefreshProps): { target: IndexerTarget; sta
   if (props.sizing.runner === "lambda") {
     return {
       target: { kind: "lambda", functionArn: props.indexer.arn, event: props.indexerEvent },
-      statements: [{ Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn, `${props.indexer.arn}:*`] }],
+      // The machine invokes the unqualified function ARN, which IAM authorizes against that ARN
+      // alone; a version or alias (`<arn>:*`) is never called, so it is not granted.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html
+      statements: [{ Sid: "RefreshCatalog", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [props.indexer.arn] }],
     };
   }
   const task = props.task;

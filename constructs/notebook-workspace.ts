@@ -117,8 +117,14 @@ export class NotebookWorkspace extends Construct {
           { Sid: "DecryptBundle", Effect: "Allow", Action: ["kms:Decrypt"], Resource: this.key.arn },
           // boto3 opensearch.describe_domain (scripts/python/proximate/catalog.py) finds the endpoint.
           { Sid: "FindCatalog", Effect: "Allow", Action: ["es:DescribeDomain"], Resource: catalogArn },
+          // The helper's searches are POSTs. GET and HEAD (the IAM proof reports them unused) are the
+          // scientist's own read-only requests from the notebook: a document, `_cat/indices`, ping.
           { Sid: "QueryCatalog", Effect: "Allow", Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], Resource: `${catalogArn}/*` },
           {
+            // The lifecycle configuration's output goes to /aws/sagemaker/NotebookInstances, which
+            // the first notebook in an account creates with this role (reported unused by the IAM
+            // proof, which models our code, not SageMaker's agent).
+            // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateNotebookInstanceLifecycleConfig.html
             Sid: "NotebookLogs",
             Effect: "Allow",
             Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],

@@ -33,7 +33,16 @@ export function serviceTrust(...services: string[]): PolicyDocument {
   };
 }
 
-/** Read-only access to the S3 locations of datasets (`s3://bucket[/prefix]`). */
+/**
+ * Listing of the S3 locations of datasets (`s3://bucket[/prefix]`), without reading objects:
+ * `s3:ListBucket` on each bucket, limited by `s3:prefix` to the datasets' prefixes.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/walkthrough1.html (s3:prefix)
+ */
+export function datasetListStatements(s3Uris: readonly string[]): PolicyStatement[] {
+  return datasetReadStatements(s3Uris).filter((statement) => statement.Action.includes("s3:ListBucket"));
+}
+
+/** Read-only access to the S3 locations of datasets (`s3://bucket[/prefix]`): list and get. */
 export function datasetReadStatements(s3Uris: readonly string[]): PolicyStatement[] {
   const buckets = new Map<string, string[]>();
   for (const uri of s3Uris) {

@@ -113,6 +113,9 @@ describe("the catalog refresh runs where the datasets need it (default topology)
     expect(bySid.PassTaskRoles).toMatchObject({ Action: ["iam:PassRole"], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } });
     const west = statementsOf(app.stack("indexer-us-west-2").resource("aws_iam_role_policy", "refresh/machine-policy").policy);
     expect(west.map((statement) => statement.Sid)).toEqual(["StartImport", "PollImport", "RefreshCatalog", "ExecutionLogs"]);
+    // The machine invokes the unqualified function ARN: no version or alias (`:*`) is granted.
+    const westStack = app.stack("indexer-us-west-2");
+    expect(west.find((statement) => statement.Sid === "RefreshCatalog")!.Resource).toEqual([`\${${westStack.address("aws_lambda_function", "indexer/Default")}.arn}`]);
     // Listing its own runs needs the state machine's ARN: a policy apart, so the machine never waits for it.
     const own = stack.resource("aws_iam_role_policy", "refresh/machine-own-runs");
     expect(statementsOf(own.policy)).toEqual([{ Sid: "ListOwnRuns", Effect: "Allow", Action: ["states:ListExecutions"], Resource: `\${${stack.address("aws_sfn_state_machine", "refresh/Default")}.arn}` }]);

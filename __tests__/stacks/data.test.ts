@@ -217,6 +217,10 @@ describe("nightly refresh and catalog", () => {
     const policy = stack.resource("aws_iam_role_policy", "indexer/policy").policy as string;
     expect(policy).toContain("arn:aws:s3:::era5-pds");
     expect(policy).not.toContain("cmip6-pds");
+    // Least privilege: the indexer lists the dataset and reads no object; no OpenSearch call is a HEAD.
+    expect(policy).toContain('"s3:ListBucket"');
+    expect(policy).not.toContain("s3:GetObject");
+    expect(policy).toContain('"Action" = ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]');
   });
 
   test("the indexer stacks are the last wave: after their Region's pool and the catalog domain", () => {

@@ -434,7 +434,7 @@ describe("the IAM proof of the default topology", () => {
 
   test("least privilege: unused grants are reported; an unused service-wide or write-on-everything grant fails", () => {
     expect(verdict.unused.map((grant) => `${grant.kind} ${grant.pattern} (${grant.holders.join(", ")})`)).toEqual(
-      expect.arrayContaining(["action s3:GetObject (proximate-indexer-us-east-1)", "action es:ESHttpHead (proximate-notebook)"]),
+      expect.arrayContaining(["action es:ESHttpHead (proximate-notebook)", "action logs:CreateLogGroup (proximate-notebook)"]),
     );
     expect(verdict.unused.filter((grant) => grant.excessive)).toEqual([]);
     const wide = prove(
